@@ -1,0 +1,10 @@
+export { AthanorError } from "./errors.ts";
+export { CallAsyncRequest, callAsync } from "./runtime/call-async.ts";
+export { GenOp, type OpBody, op, opFn } from "./runtime/gen-op.ts";
+export { Instruction, type Op, type OpResult } from "./runtime/instruction.ts";
+export { IORequest } from "./runtime/io-request.ts";
+export { configureOpTracking, type OpTrackingSettings } from "./runtime/op-tracking.ts";
+export { pure } from "./runtime/pure.ts";
+export { performRequests, type RequestHandler } from "./runtime/request-handler.ts";
+export { type BlockingRunOptions, type Runnable, type RunOptions, run, runBlocking } from "./runtime/run.ts";
+export { AbortError, BlockingRunError, NotAnOpError } from "./runtime/runtime-errors.ts";

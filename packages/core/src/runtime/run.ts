@@ -1,0 +1,309 @@
+import { GenOp } from "./gen-op.ts";
+import type { Instruction, Op } from "./instruction.ts";
+import { IORequest } from "./io-request.ts";
+import { attachOpContext } from "./op-context.ts";
+import { type CreationContext, enterRun, exitRun, markDriven } from "./op-tracking.ts";
+import { performRequests, type RequestHandler } from "./request-handler.ts";
+import { AbortError, BlockingRunError, NotAnOpError } from "./runtime-errors.ts";
+
+export interface RunOptions {
+  /** Answers the run's IO requests. Default: each request performs itself. */
+  handler?: RequestHandler;
+  /** Aborting closes every frame (their `finally` blocks run) and rejects the run with AbortError. */
+  signal?: AbortSignal;
+}
+
+export interface BlockingRunOptions {
+  handler?: RequestHandler;
+}
+
+/** An op, or a function that makes one (e.g. a generator function taking no arguments). */
+export type Runnable<T> = Op<T> | (() => Op<T>);
+
+/** Drives an op to completion; IO requests answered with a promise are awaited. */
+export function run<T>(op: Runnable<T>, options?: RunOptions): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const scheduler = new Scheduler(options?.handler ?? performRequests, options?.signal, false);
+    scheduler.onSettled = (ok, value) => (ok ? resolve(value as T) : reject(value));
+    scheduler.start(op);
+  });
+}
+
+/**
+ * Drives an op to completion without ever waiting. A request answered with a promise raises
+ * BlockingRunError inside the op at once. For scripted drivers and synchronous drivers.
+ */
+export function runBlocking<T>(op: Runnable<T>, options?: BlockingRunOptions): T {
+  const scheduler = new Scheduler(options?.handler ?? performRequests, undefined, true);
+  let outcome: { ok: boolean; value: unknown } | undefined;
+  scheduler.onSettled = (ok, value) => {
+    outcome = { ok, value };
+  };
+  scheduler.start(op);
+  if (outcome === undefined) throw new Error("athanor: a blocking run ended without an outcome (a bug)");
+  if (!outcome.ok) throw outcome.value;
+  return outcome.value as T;
+}
+
+type Frame = Iterator<Instruction, unknown, unknown>;
+const NEXT = 0;
+const THROW = 1;
+const RETURN = 2;
+const STOP = 3;
+type Mode = typeof NEXT | typeof THROW | typeof RETURN | typeof STOP;
+const NO_FAILURE: unique symbol = Symbol("no failure");
+
+/**
+ * One run of an op: an explicit stack of generator frames, stepped in a loop. A GenOp yielded by the
+ * top frame is pushed; a finished frame is popped and its parent resumed with the value or error; an
+ * IORequest is answered by the handler, and the loop only leaves (to wait) when that answer is a
+ * promise. Nothing recurses, so depth and request count never grow the JS stack.
+ */
+class Scheduler implements CreationContext {
+  onSettled: (ok: boolean, value: unknown) => void = () => {};
+
+  private readonly frames: Frame[] = [];
+  /** The GenOp of each frame (undefined for a root that is a plain iterator), for diagnostics. */
+  private readonly ops: (GenOp<unknown> | undefined)[] = [];
+  private readonly handler: RequestHandler;
+  private readonly signal: AbortSignal | undefined;
+  private readonly blocking: boolean;
+  private readonly onAbort: (() => void) | undefined;
+  private settled = false;
+  /** The request whose promised answer the run is waiting for. */
+  private pending: IORequest | undefined = undefined;
+  private aborting: AbortError | undefined = undefined;
+  /** While aborting: index of the frame being closed with return(); frames above it run normally. */
+  private closingLevel = -1;
+  /** The last error seen to arise, and the op frames active when it did. */
+  private failure: unknown = NO_FAILURE;
+  private failureOps: string[] = [];
+
+  constructor(handler: RequestHandler, signal: AbortSignal | undefined, blocking: boolean) {
+    this.handler = handler;
+    this.signal = signal;
+    this.blocking = blocking;
+    if (signal !== undefined) {
+      this.onAbort = () => this.abortWhileWaiting();
+      signal.addEventListener("abort", this.onAbort, { once: true });
+    }
+  }
+
+  currentOp(): Instruction | undefined {
+    return this.ops[this.ops.length - 1];
+  }
+
+  start(runnable: Runnable<unknown>): void {
+    let root: Op<unknown>;
+    let frame: Frame;
+    try {
+      root = typeof runnable === "function" ? runnable() : runnable;
+      if (root instanceof GenOp) {
+        markDriven(root);
+        frame = root.start();
+      } else if (root !== null && typeof root === "object" && Symbol.iterator in root) {
+        frame = root[Symbol.iterator]();
+      } else {
+        throw new TypeError(`run() expects an op or a function returning one, not ${typeof root}`);
+      }
+    } catch (error) {
+      this.settle(false, error);
+      return;
+    }
+    if (this.signal?.aborted) {
+      frame.return?.();
+      this.settle(false, new AbortError(this.signal.reason));
+      return;
+    }
+    this.frames.push(frame);
+    this.ops.push(root instanceof GenOp ? root : undefined);
+    this.drive(NEXT, undefined);
+  }
+
+  private drive(startMode: Mode, startValue: unknown): void {
+    const frames = this.frames;
+    let mode = startMode;
+    let value = startValue;
+    const previous = enterRun(this);
+    try {
+      let frame = frames[frames.length - 1]!;
+      while (mode !== STOP) {
+        let step: IteratorResult<Instruction, unknown>;
+        try {
+          step = mode === NEXT ? frame.next(value) : mode === THROW ? throwInto(frame, value) : close(frame);
+        } catch (error) {
+          if (mode !== THROW || error !== value) this.noteFailure(error);
+          mode = this.popFrame(true, error);
+          value = error;
+          frame = frames[frames.length - 1]!;
+          continue;
+        }
+        if (step.done === true) {
+          value = step.value;
+          mode = this.popFrame(false, value);
+          frame = frames[frames.length - 1]!;
+          continue;
+        }
+        const instruction = step.value;
+        if (instruction instanceof IORequest) {
+          let answer: unknown;
+          try {
+            answer = this.handler.answer(instruction);
+          } catch (error) {
+            this.noteFailure(error);
+            mode = THROW;
+            value = error;
+            continue;
+          }
+          if (!isPromiseLike(answer)) {
+            mode = NEXT;
+            value = answer;
+            continue;
+          }
+          if (this.blocking) {
+            value = new BlockingRunError(instruction.label);
+            this.abandon(instruction, answer, value);
+            this.noteFailure(value);
+            mode = THROW;
+            continue;
+          }
+          if (this.signal?.aborted && this.aborting === undefined) {
+            // Aborted during this synchronous stretch: never start waiting.
+            this.beginAbort();
+            this.abandon(instruction, answer, this.signal.reason);
+            mode = RETURN;
+            continue;
+          }
+          this.wait(instruction, answer);
+          return;
+        }
+        if (instruction instanceof GenOp) {
+          if (!instruction.driven) markDriven(instruction);
+          try {
+            frame = instruction.start();
+            frames.push(frame);
+            this.ops.push(instruction);
+            mode = NEXT;
+            value = undefined;
+          } catch (error) {
+            this.noteFailure(error);
+            mode = THROW;
+            value = error;
+          }
+          continue;
+        }
+        value = new NotAnOpError(instruction);
+        this.noteFailure(value);
+        mode = THROW;
+      }
+    } finally {
+      exitRun(previous);
+    }
+  }
+
+  /** Pops the finished top frame and says how to go on: resume the parent, keep closing, or stop. */
+  private popFrame(threw: boolean, value: unknown): Mode {
+    const index = this.frames.length - 1;
+    this.frames.pop();
+    this.ops.pop();
+    const aborting = this.aborting;
+    if (aborting !== undefined && index <= this.closingLevel) {
+      if (threw && value !== aborting) aborting.suppressed.push(value);
+      if (index === 0) return this.settle(false, aborting);
+      this.closingLevel = index - 1;
+      return RETURN;
+    }
+    if (index === 0) return this.settle(!threw, value);
+    return threw ? THROW : NEXT;
+  }
+
+  private wait(request: IORequest, answer: PromiseLike<unknown>): void {
+    this.pending = request;
+    answer.then(
+      (value) => {
+        if (this.pending !== request) return;
+        this.pending = undefined;
+        this.drive(NEXT, value);
+      },
+      (error: unknown) => {
+        if (this.pending !== request) return;
+        this.pending = undefined;
+        this.noteFailure(error);
+        this.drive(THROW, error);
+      },
+    );
+  }
+
+  private abortWhileWaiting(): void {
+    const request = this.pending;
+    // Not waiting: the run is stepping synchronously and sees the abort before it next waits.
+    if (this.settled || this.aborting !== undefined || request === undefined) return;
+    this.pending = undefined;
+    this.beginAbort();
+    this.tellCancelled(request, this.signal?.reason);
+    this.drive(RETURN, undefined);
+  }
+
+  private beginAbort(): void {
+    this.aborting = new AbortError(this.signal?.reason);
+    this.closingLevel = this.frames.length - 1;
+    this.failure = this.aborting;
+    this.failureOps = this.opLabels();
+  }
+
+  /** Stops caring about a promised answer: its request is told, and a late rejection is swallowed. */
+  private abandon(request: IORequest, answer: PromiseLike<unknown>, reason: unknown): void {
+    answer.then(undefined, () => {});
+    this.tellCancelled(request, reason);
+  }
+
+  private tellCancelled(request: IORequest, reason: unknown): void {
+    try {
+      this.handler.cancel?.(request, reason);
+    } catch (error) {
+      this.aborting?.suppressed.push(error);
+    }
+  }
+
+  private noteFailure(error: unknown): void {
+    if (error === this.failure) return;
+    this.failure = error;
+    this.failureOps = this.opLabels();
+  }
+
+  private opLabels(): string[] {
+    const labels: string[] = [];
+    for (let i = this.ops.length - 1; i >= 0; i--) {
+      const op = this.ops[i];
+      if (op !== undefined) labels.push(op.label);
+    }
+    return labels;
+  }
+
+  private settle(ok: boolean, value: unknown): typeof STOP {
+    if (this.settled) return STOP;
+    this.settled = true;
+    if (this.onAbort !== undefined) this.signal?.removeEventListener("abort", this.onAbort);
+    if (!ok && value === this.failure) attachOpContext(value, this.failureOps);
+    this.onSettled(ok, value);
+    return STOP;
+  }
+}
+
+function throwInto(frame: Frame, error: unknown): IteratorResult<Instruction, unknown> {
+  if (frame.throw !== undefined) return frame.throw(error);
+  frame.return?.();
+  throw error;
+}
+
+function close(frame: Frame): IteratorResult<Instruction, unknown> {
+  return frame.return !== undefined ? frame.return() : { done: true, value: undefined };
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === "object" || typeof value === "function") &&
+    typeof (value as { then?: unknown }).then === "function"
+  );
+}
