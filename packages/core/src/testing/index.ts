@@ -1,0 +1,1 @@
+export { type Deferred, deferred, type ScriptedAnswer, ScriptedDriver } from "./scripted-driver.ts";
