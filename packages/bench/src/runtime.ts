@@ -58,6 +58,14 @@ function driveNative(gen: Generator<PlainRequest, number, number>): number {
   return step.value;
 }
 
+/** The language floor: the same op body, its `yield*`ed requests answered by a bare loop, no scheduler. */
+function driveBare(count: number): number {
+  const body = loop(count).start();
+  let step = body.next();
+  while (step.done !== true) step = body.next(1);
+  return step.value;
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)]!;
@@ -91,6 +99,7 @@ export async function runtimeBench(): Promise<void> {
   await measure("one await per request, depth 100 (run)", N, () =>
     run(nest(100, N), { handler: promiseHandler }),
   );
+  await measure("floor: same body, bare loop instead of scheduler", N, () => driveBare(N));
   await measure("reference: native yield* chain, depth 1", N, () => driveNative(nativeNest(1, N)));
   await measure("reference: native yield* chain, depth 100", N / 10, () =>
     driveNative(nativeNest(100, N / 10)),

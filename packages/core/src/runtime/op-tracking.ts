@@ -29,9 +29,11 @@ const SWEEP_AT = 4096;
 const MAX_WATCHED = 1000;
 const SHOWN_AT_EXIT = 10;
 
-// Ops created since the last sweep, and where (parallel arrays keep Instruction itself small).
-const fresh: Instruction[] = [];
+// Ops created since the last sweep, and where (parallel arrays keep Instruction itself small). The
+// arrays are reused: only the first `freshCount` slots are live.
+const fresh: (Instruction | undefined)[] = [];
 const sites: (Instruction | Error | undefined)[] = [];
+let freshCount = 0;
 let sweepScheduled = false;
 let active: CreationContext | undefined;
 
@@ -61,15 +63,16 @@ export function enterRun(context: CreationContext): CreationContext | undefined 
 /** Leaving the outermost run's synchronous stretch sweeps what it created (no microtask needed). */
 export function exitRun(previous: CreationContext | undefined): void {
   active = previous;
-  if (previous === undefined && fresh.length > 0) sweep();
+  if (previous === undefined && freshCount > 0) sweep();
 }
 
 export function trackCreation(instruction: Instruction): void {
   if (!enabled) return;
   // Sweep before pushing: the instruction being constructed has no label yet.
-  if (fresh.length >= SWEEP_AT) sweep();
-  fresh.push(instruction);
-  sites.push(captureStacks ? new Error("op created here") : active?.currentOp());
+  if (freshCount >= SWEEP_AT) sweep();
+  fresh[freshCount] = instruction;
+  sites[freshCount] = captureStacks ? new Error("op created here") : active?.currentOp();
+  freshCount++;
   if (active === undefined && !sweepScheduled) {
     sweepScheduled = true;
     queueMicrotask(sweep);
@@ -87,12 +90,15 @@ export function markDriven(instruction: Instruction): void {
 
 function sweep(): void {
   sweepScheduled = false;
-  for (let i = 0; i < fresh.length; i++) {
+  const count = freshCount;
+  freshCount = 0;
+  for (let i = 0; i < count; i++) {
     const instruction = fresh[i]!;
-    if (!instruction.driven) watch(instruction, sites[i]);
+    const site = sites[i];
+    fresh[i] = undefined;
+    sites[i] = undefined;
+    if (!instruction.driven) watch(instruction, site);
   }
-  fresh.length = 0;
-  sites.length = 0;
 }
 
 function watch(instruction: Instruction, site: Instruction | Error | undefined): void {
