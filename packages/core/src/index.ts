@@ -7,4 +7,4 @@ export { configureOpTracking, type OpTrackingSettings } from "./runtime/op-track
 export { pure } from "./runtime/pure.ts";
 export { performRequests, type RequestHandler } from "./runtime/request-handler.ts";
 export { type BlockingRunOptions, type Runnable, type RunOptions, run, runBlocking } from "./runtime/run.ts";
-export { AbortError, BlockingRunError, NotAnOpError } from "./runtime/runtime-errors.ts";
+export { AbortError, BlockingRunError, NotAnOpError, RequestReusedError } from "./runtime/runtime-errors.ts";

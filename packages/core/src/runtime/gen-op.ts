@@ -54,6 +54,10 @@ export function op<T>(a: unknown, b?: OpBody<T, unknown>): GenOp<T> {
 /**
  * Turns a generator function into a function returning ops, keeping its parameters and `this`:
  * `const fetch = opFn(function* fetch(id: number) {...})`, then `yield* fetch(1)`.
+ *
+ * To recurse, call the opFn result, not the generator's own name: inside
+ * `const walk = opFn(function* walkNode(n) { yield* walk(n - 1) })`, `walk` pushes a frame, while
+ * `walkNode(n - 1)` would nest native generators (which overflow near depth 5,000).
  */
 export function opFn<T, This = unknown, Args extends unknown[] = []>(
   body: OpBody<T, This, Args>,

@@ -1,5 +1,6 @@
 import { Instruction, type Op } from "./instruction.ts";
 import { markDriven } from "./op-tracking.ts";
+import { RequestReusedError } from "./runtime-errors.ts";
 
 /**
  * A request for IO, yielded at the bottom of an op's stack: plain data tagged with `kind`, answered
@@ -35,6 +36,7 @@ export abstract class IORequest<T = unknown>
   cancel(_reason: unknown): void {}
 
   [Symbol.iterator](): Iterator<Instruction, T, unknown> {
+    if (this.yielded) throw new RequestReusedError(this.label);
     return this;
   }
 

@@ -39,8 +39,8 @@ let active: CreationContext | undefined;
 
 interface WatchRecord {
   readonly label: string;
-  /** The creation stack, when stacks are captured. */
-  readonly createdAt: Error | undefined;
+  /** The creation stack, formatted, when stacks are captured. */
+  readonly createdAt: string | undefined;
   /** Otherwise the label of the op that was running (kept as a label so that op can be collected). */
   readonly createdInside: string | undefined;
 }
@@ -114,7 +114,8 @@ function watch(instruction: Instruction, site: Instruction | Error | undefined):
   registry ??= new FinalizationRegistry(reportCollected);
   const record: WatchRecord =
     site instanceof Error
-      ? { label: instruction.label, createdAt: site, createdInside: undefined }
+      ? // Format now: an unformatted Error keeps its frames' objects (this op among them) alive.
+        { label: instruction.label, createdAt: creationFrames(site), createdInside: undefined }
       : { label: instruction.label, createdAt: undefined, createdInside: site?.label };
   instruction.watch = record;
   registry.register(instruction, record, record);
@@ -150,7 +151,7 @@ function reportAtExit(): void {
 function message(record: WatchRecord, fate: string): string {
   const where =
     record.createdAt !== undefined
-      ? `, created at:\n${creationFrames(record.createdAt)}\n`
+      ? `, created at:\n${record.createdAt}\n`
       : ` (created ${record.createdInside ? `inside op "${record.createdInside}"` : "outside any run"}; ` +
         "set ATHANOR_TRACE_OPS=1 to record where ops are created)";
   return (

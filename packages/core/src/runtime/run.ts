@@ -1,5 +1,5 @@
 import { GenOp } from "./gen-op.ts";
-import type { Instruction, Op } from "./instruction.ts";
+import { Instruction, type Op } from "./instruction.ts";
 import { IORequest } from "./io-request.ts";
 import { attachOpContext } from "./op-context.ts";
 import { type CreationContext, enterRun, exitRun, markDriven } from "./op-tracking.ts";
@@ -51,7 +51,6 @@ const THROW = 1;
 const RETURN = 2;
 const STOP = 3;
 type Mode = typeof NEXT | typeof THROW | typeof RETURN | typeof STOP;
-const NO_FAILURE: unique symbol = Symbol("no failure");
 
 /**
  * One run of an op: an explicit stack of generator frames, stepped in a loop. A GenOp yielded by the
@@ -75,9 +74,12 @@ class Scheduler implements CreationContext {
   private aborting: AbortError | undefined = undefined;
   /** While aborting: index of the frame being closed with return(); frames above it run normally. */
   private closingLevel = -1;
-  /** The last error seen to arise, and the op frames active when it did. */
-  private failure: unknown = NO_FAILURE;
-  private failureOps: string[] = [];
+  /** For each error seen to arise in this run, the op frames active when it first did. */
+  private failureOps: WeakMap<object, string[]> | undefined = undefined;
+  /** A promise-like answer may call back inside `then()`: the loop then goes on instead of recursing. */
+  private insideThen = false;
+  private resumeMode: Mode = NEXT;
+  private resumeValue: unknown = undefined;
 
   constructor(handler: RequestHandler, signal: AbortSignal | undefined, blocking: boolean) {
     this.handler = handler;
@@ -98,8 +100,8 @@ class Scheduler implements CreationContext {
     let frame: Frame;
     try {
       root = typeof runnable === "function" ? runnable() : runnable;
+      if (root instanceof Instruction && !root.driven) markDriven(root);
       if (root instanceof GenOp) {
-        markDriven(root);
         frame = root.start();
       } else if (root !== null && typeof root === "object" && Symbol.iterator in root) {
         frame = root[Symbol.iterator]();
@@ -174,8 +176,9 @@ class Scheduler implements CreationContext {
             mode = RETURN;
             continue;
           }
-          this.wait(instruction, answer);
-          return;
+          if (!this.wait(instruction, answer)) return;
+          mode = this.resumeMode;
+          value = this.resumeValue;
         }
         if (instruction instanceof GenOp) {
           if (!instruction.driven) markDriven(instruction);
@@ -192,6 +195,7 @@ class Scheduler implements CreationContext {
           }
           continue;
         }
+        if (instruction instanceof Instruction && !instruction.driven) markDriven(instruction);
         value = new NotAnOpError(instruction);
         this.noteFailure(value);
         mode = THROW;
@@ -217,21 +221,35 @@ class Scheduler implements CreationContext {
     return threw ? THROW : NEXT;
   }
 
-  private wait(request: IORequest, answer: PromiseLike<unknown>): void {
+  /**
+   * Waits for a promised answer. Returns true when a thenable answered inside `then()` itself: the
+   * caller's loop resumes with resumeMode/resumeValue rather than this recursing into drive().
+   */
+  private wait(request: IORequest, answer: PromiseLike<unknown>): boolean {
     this.pending = request;
-    answer.then(
-      (value) => {
-        if (this.pending !== request) return;
-        this.pending = undefined;
-        this.drive(NEXT, value);
-      },
-      (error: unknown) => {
-        if (this.pending !== request) return;
-        this.pending = undefined;
-        this.noteFailure(error);
-        this.drive(THROW, error);
-      },
-    );
+    this.insideThen = true;
+    const resume = (mode: Mode, value: unknown): void => {
+      if (this.pending !== request) return;
+      this.pending = undefined;
+      if (mode === THROW) this.noteFailure(value);
+      if (this.insideThen) {
+        this.resumeMode = mode;
+        this.resumeValue = value;
+      } else {
+        this.drive(mode, value);
+      }
+    };
+    try {
+      answer.then(
+        (value) => resume(NEXT, value),
+        (error: unknown) => resume(THROW, error),
+      );
+    } catch (error) {
+      resume(THROW, error);
+    } finally {
+      this.insideThen = false;
+    }
+    return this.pending !== request;
   }
 
   private abortWhileWaiting(): void {
@@ -241,14 +259,19 @@ class Scheduler implements CreationContext {
     this.pending = undefined;
     this.beginAbort();
     this.tellCancelled(request, this.signal?.reason);
-    this.drive(RETURN, undefined);
+    if (this.insideThen) {
+      // Aborted from inside a thenable's then(): the loop that called it goes on closing frames.
+      this.resumeMode = RETURN;
+      this.resumeValue = undefined;
+    } else {
+      this.drive(RETURN, undefined);
+    }
   }
 
   private beginAbort(): void {
     this.aborting = new AbortError(this.signal?.reason);
     this.closingLevel = this.frames.length - 1;
-    this.failure = this.aborting;
-    this.failureOps = this.opLabels();
+    this.noteFailure(this.aborting);
   }
 
   /** Stops caring about a promised answer: its request is told, and a late rejection is swallowed. */
@@ -265,10 +288,11 @@ class Scheduler implements CreationContext {
     }
   }
 
+  /** Remembers where an error first arose; a rethrow further up keeps the deeper context. */
   private noteFailure(error: unknown): void {
-    if (error === this.failure) return;
-    this.failure = error;
-    this.failureOps = this.opLabels();
+    if (error === null || typeof error !== "object") return;
+    this.failureOps ??= new WeakMap();
+    if (!this.failureOps.has(error)) this.failureOps.set(error, this.opLabels());
   }
 
   private opLabels(): string[] {
@@ -284,7 +308,10 @@ class Scheduler implements CreationContext {
     if (this.settled) return STOP;
     this.settled = true;
     if (this.onAbort !== undefined) this.signal?.removeEventListener("abort", this.onAbort);
-    if (!ok && value === this.failure) attachOpContext(value, this.failureOps);
+    if (!ok && value !== null && typeof value === "object") {
+      const labels = this.failureOps?.get(value);
+      if (labels !== undefined) attachOpContext(value, labels);
+    }
     this.onSettled(ok, value);
     return STOP;
   }

@@ -30,6 +30,18 @@ export class BlockingRunError extends AthanorError {
   }
 }
 
+/**
+ * A request object was driven a second time. A request is performed once (unlike a GenOp, which is a
+ * reusable description): create a new request for each IO.
+ */
+export class RequestReusedError extends AthanorError {
+  override name = "RequestReusedError";
+
+  constructor(label: string) {
+    super(`request "${label}" was already performed; create a new request for each IO`);
+  }
+}
+
 /** A frame yielded something that is neither an op nor an IO request. */
 export class NotAnOpError extends AthanorError {
   override name = "NotAnOpError";
