@@ -5,3 +5,62 @@
 export class AthanorError extends Error {
   override name = "AthanorError";
 }
+
+/** A function or constructor was given arguments it cannot use. */
+export class ArgumentError extends AthanorError {
+  override name = "ArgumentError";
+}
+
+/** A join needs an ON clause and no foreign key links the two sides. */
+export class NoForeignKeysError extends ArgumentError {
+  override name = "NoForeignKeysError";
+}
+
+/** A join needs an ON clause and more than one foreign key links the two sides. */
+export class AmbiguousForeignKeysError extends ArgumentError {
+  override name = "AmbiguousForeignKeysError";
+}
+
+/** A statement cannot be compiled (e.g. a construct the dialect does not support). */
+export class CompileError extends AthanorError {
+  override name = "CompileError";
+}
+
+/** What a StatementError says about the statement it concerns. */
+export interface StatementErrorDetail {
+  /** The SQL, when it was compiled. */
+  statement?: string | undefined;
+  /** "table.column" the bad value was meant for. */
+  column?: string | undefined;
+  /** The value that was refused. */
+  value?: unknown;
+  cause?: unknown;
+}
+
+/**
+ * A statement could not be executed as given: e.g. a bound value its column's type refuses. Raised
+ * before any SQL is sent; nothing was executed.
+ */
+export class StatementError extends AthanorError {
+  override name = "StatementError";
+  readonly statement: string | undefined;
+  readonly column: string | undefined;
+  readonly value: unknown;
+
+  constructor(message: string, detail: StatementErrorDetail = {}) {
+    super(message, detail.cause === undefined ? undefined : { cause: detail.cause });
+    this.statement = detail.statement;
+    this.column = detail.column;
+    this.value = detail.value;
+  }
+}
+
+/** A foreign key names a table its MetaData does not hold. */
+export class NoReferencedTableError extends ArgumentError {
+  override name = "NoReferencedTableError";
+}
+
+/** A foreign key names a column its target table does not have. */
+export class NoReferencedColumnError extends ArgumentError {
+  override name = "NoReferencedColumnError";
+}

@@ -1,4 +1,23 @@
-export { AthanorError } from "./errors.ts";
+// SQL expression language
+export { CompiledCache } from "./compile/compiled-cache.ts";
+export {
+  type CompilableStatement,
+  Compiled,
+  type CompiledTemplate,
+  compileStatement,
+} from "./compile/compiler.ts";
+export { defaultDialect, PostgresDialect } from "./dialect/postgres-dialect.ts";
+export type { SqlDialect } from "./dialect/sql-dialect.ts";
+export {
+  AmbiguousForeignKeysError,
+  ArgumentError,
+  AthanorError,
+  CompileError,
+  NoForeignKeysError,
+  NoReferencedColumnError,
+  NoReferencedTableError,
+  StatementError,
+} from "./errors.ts";
 export { CallAsyncRequest, callAsync } from "./runtime/call-async.ts";
 export { GenOp, type OpBody, op, opFn } from "./runtime/gen-op.ts";
 export { Instruction, type Op, type OpResult } from "./runtime/instruction.ts";
@@ -8,3 +27,88 @@ export { pure } from "./runtime/pure.ts";
 export { performRequests, type RequestHandler } from "./runtime/request-handler.ts";
 export { type BlockingRunOptions, type Runnable, type RunOptions, run, runBlocking } from "./runtime/run.ts";
 export { AbortError, BlockingRunError, NotAnOpError, RequestReusedError } from "./runtime/runtime-errors.ts";
+export {
+  type ClientDefault,
+  Column,
+  type ColumnExtra,
+  type ColumnOptions,
+  ColumnSpec,
+  column,
+} from "./schema/column.ts";
+export {
+  CheckConstraint,
+  type ConstraintOptions,
+  PrimaryKeyConstraint,
+  UniqueConstraint,
+} from "./schema/constraints.ts";
+export {
+  ForeignKey,
+  type ForeignKeyAction,
+  ForeignKeyConstraint,
+  type ForeignKeyOptions,
+} from "./schema/foreign-key.ts";
+export { MetaData, type MetaDataOptions } from "./schema/metadata.ts";
+export { Table, type TableColumns, type TableExtra, type TableOptions } from "./schema/table.ts";
+export { Index, type IndexOptions } from "./schema/table-index.ts";
+export { CaseExpression, case_ } from "./sql/case-expression.ts";
+export {
+  and_,
+  asc,
+  Between,
+  BinaryExpression,
+  BindParameter,
+  BooleanClauseList,
+  bindparam,
+  Cast,
+  ColumnElement,
+  cast,
+  desc,
+  false_,
+  InList,
+  Keyword,
+  Label,
+  Like,
+  type LikeOptions,
+  literal,
+  not_,
+  null_,
+  nullsFirst,
+  nullsLast,
+  type Operand,
+  Ordering,
+  or_,
+  true_,
+  UnaryExpression,
+} from "./sql/column-element.ts";
+export { ShapeContext, SqlElement } from "./sql/element.ts";
+export type { ElementKind, ElementKinds } from "./sql/element-kinds.ts";
+export { Executable, type ResultColumn } from "./sql/executable.ts";
+export { Alias, ColumnClause, columnClause, FromClause, Join, type JoinOptions } from "./sql/from-clause.ts";
+export {
+  type FunctionArgument,
+  FunctionElement,
+  func,
+  type KnownFunctions,
+  type WindowSpec,
+} from "./sql/functions.ts";
+export {
+  exists,
+  type LockOptions,
+  type RowMapping,
+  type RowOf,
+  type RowTuple,
+  Select,
+  type SelectColumns,
+  type SelectItem,
+  select,
+} from "./sql/select.ts";
+export { CompoundSelect, SelectBase, type SetOperator } from "./sql/select-base.ts";
+export { Cte, CteAlias, ScalarSubquery, Subquery } from "./sql/subquery.ts";
+export { literalColumn, TextClause, text } from "./sql/text-clause.ts";
+export { Boolean } from "./types/boolean-type.ts";
+export { Float } from "./types/float-type.ts";
+export { inferType } from "./types/infer-type.ts";
+export { BigInteger, Integer, SmallInteger } from "./types/integer-types.ts";
+export { nullType } from "./types/null-type.ts";
+export { type JsOf, resolveType, SqlType, type TypeArg } from "./types/sql-type.ts";
+export { String, Text } from "./types/string-types.ts";

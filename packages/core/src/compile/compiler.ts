@@ -1,0 +1,146 @@
+import { createQueryId, type RootOperationNode } from "kysely";
+import { defaultDialect } from "../dialect/postgres-dialect.ts";
+import type { SqlDialect } from "../dialect/sql-dialect.ts";
+import { CompileError, StatementError } from "../errors.ts";
+import type { BindParameter } from "../sql/column-element.ts";
+import { ShapeContext, type SqlElement } from "../sql/element.ts";
+import type { ResultColumn } from "../sql/executable.ts";
+import { lowerStatement, ParameterMarker } from "./lower.ts";
+
+/** A compiled statement shape: its SQL and where each parameter's value comes from. */
+export interface CompiledTemplate {
+  readonly sql: string;
+  /** For each $n, the index of the bind (in shape-traversal order) that supplies it. */
+  readonly slots: readonly number[];
+  readonly resultColumns: readonly ResultColumn[];
+}
+
+/** SQL, its parameters (validated and converted for the driver), and how to read its rows. */
+export class Compiled {
+  declare readonly sql: string;
+  declare readonly parameters: readonly unknown[];
+  declare readonly resultColumns: readonly ResultColumn[];
+  /** Whether the SQL came from the dialect's compiled cache. */
+  declare readonly cached: boolean;
+
+  constructor(
+    sql: string,
+    parameters: readonly unknown[],
+    resultColumns: readonly ResultColumn[],
+    cached: boolean,
+  ) {
+    this.sql = sql;
+    this.parameters = parameters;
+    this.resultColumns = resultColumns;
+    this.cached = cached;
+  }
+
+  toString(): string {
+    return this.sql;
+  }
+}
+
+export interface CompilableStatement extends SqlElement {
+  readonly resultColumns: readonly ResultColumn[];
+}
+
+/**
+ * Compiles a statement: its shape key finds (or makes) the SQL in the dialect's cache; the binds,
+ * collected by the same traversal, give the parameters. Every value is checked against its type
+ * first: a bad one raises StatementError and nothing is sent.
+ */
+export function compileStatement(
+  statement: CompilableStatement,
+  dialect: SqlDialect = defaultDialect(),
+  params?: Readonly<Record<string, unknown>>,
+): Compiled {
+  const context = new ShapeContext(params);
+  statement.shape(context);
+  const cache = dialect.compiledCache;
+  let template = cache.get(context.key);
+  const cached = template !== undefined;
+  if (template === undefined) {
+    template = buildTemplate(statement, context, dialect);
+    cache.set(context.key, template);
+  }
+  const values = bindValues(context.binds, params, template.sql);
+  const slots = template.slots;
+  const parameters = new Array<unknown>(slots.length);
+  for (let i = 0; i < slots.length; i++) parameters[i] = values[slots[i]!];
+  return new Compiled(template.sql, parameters, template.resultColumns, cached);
+}
+
+function buildTemplate(
+  statement: CompilableStatement,
+  context: ShapeContext,
+  dialect: SqlDialect,
+): CompiledTemplate {
+  const node: RootOperationNode = lowerStatement(statement, context);
+  const { sql, parameters } = dialect.queryCompiler.compileQuery(node, createQueryId());
+  const slots = parameters.map((parameter) => {
+    if (!(parameter instanceof ParameterMarker)) {
+      throw new CompileError(`a value reached the SQL without a bind parameter: ${String(parameter)}`);
+    }
+    return parameter.index;
+  });
+  return { sql, slots, resultColumns: statement.resultColumns };
+}
+
+/** Each bind's value, checked against its type and converted for the driver. */
+function bindValues(
+  binds: readonly BindParameter<unknown>[],
+  params: Readonly<Record<string, unknown>> | undefined,
+  sql: string,
+): unknown[] {
+  const values = new Array<unknown>(binds.length);
+  for (let i = 0; i < binds.length; i++) {
+    const bind = binds[i]!;
+    let value: unknown;
+    try {
+      value = bind.resolve(params);
+    } catch (error) {
+      throw new StatementError(error instanceof Error ? error.message : String(error), {
+        statement: sql,
+        cause: error,
+      });
+    }
+    if (value === null) {
+      values[i] = null;
+      continue;
+    }
+    const type = bind.type;
+    if (value === undefined || !type.validate(value)) {
+      const target =
+        bind.target ?? (bind.key === undefined ? "a bound parameter" : `parameter "${bind.key}"`);
+      const reason =
+        value === undefined ? "undefined is not a SQL value (use null for NULL)" : type.explain(value);
+      throw new StatementError(
+        `invalid value for ${target}: ${preview(value)} is not a valid ${type.name} (${reason})`,
+        {
+          statement: sql,
+          column: bind.target,
+          value,
+        },
+      );
+    }
+    values[i] = type.toDriver(value);
+  }
+  return values;
+}
+
+function preview(value: unknown): string {
+  if (typeof value === "string")
+    return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}...` : value);
+  if (typeof value === "bigint") return `${value}n`;
+  if (value instanceof Date)
+    return `Date(${Number.isNaN(value.getTime()) ? "Invalid" : value.toISOString()})`;
+  if (typeof value === "object" && value !== null) {
+    try {
+      const json = JSON.stringify(value);
+      return json.length > 60 ? `${json.slice(0, 60)}...` : json;
+    } catch {
+      return Object.prototype.toString.call(value);
+    }
+  }
+  return String(value);
+}

@@ -1,0 +1,609 @@
+import type {
+  AliasNode,
+  ColumnNode,
+  CommonTableExpressionNode,
+  FromNode,
+  IdentifierNode,
+  OperationNode,
+  OrderByItemNode,
+  OrderByNode,
+  RawNode,
+  ReferenceNode,
+  RootOperationNode,
+  SelectionNode,
+  SelectModifierNode,
+  SelectQueryNode,
+  TableNode,
+  ValueNode,
+  WhereNode,
+  WithNode,
+} from "kysely";
+import { CompileError } from "../errors.ts";
+import type { BindParameter, ColumnElement, Ordering } from "../sql/column-element.ts";
+import { Precedence, type ShapeContext, type SqlElement } from "../sql/element.ts";
+import type { ElementKind, ElementKinds } from "../sql/element-kinds.ts";
+import type { ColumnClause, FromClause, Join } from "../sql/from-clause.ts";
+import type { Select } from "../sql/select.ts";
+import type { CompoundSelect, SelectBase } from "../sql/select-base.ts";
+import type { Cte } from "../sql/subquery.ts";
+
+/**
+ * Lowering: Athanor's SQL elements to Kysely operation nodes, which the dialect's Kysely compiler
+ * renders. The only module that builds Kysely nodes (they are plain frozen objects; their factories
+ * are Kysely-internal). Every element kind has a function here: a new kind fails to compile until
+ * it is handled.
+ */
+
+/** Stands where a bound value goes; after rendering, the markers' order gives the parameter slots. */
+export class ParameterMarker {
+  declare readonly index: number;
+  constructor(index: number) {
+    this.index = index;
+  }
+}
+
+/** State of one lowering: bind numbering, anonymous names, correlation scopes and CTEs. */
+class Lowering {
+  declare readonly bindIndex: Map<BindParameter<unknown>, number>;
+  declare readonly shapes: ShapeContext;
+  /** FROM items of the enclosing statements, innermost last: nested SELECTs correlate to them. */
+  declare readonly scopes: Set<FromClause>[];
+  /** CTE definitions by root, in dependency order once complete. */
+  declare readonly ctes: Map<Cte, CommonTableExpressionNode | undefined>;
+  recursiveCte: boolean;
+
+  constructor(shapes: ShapeContext) {
+    this.shapes = shapes;
+    this.bindIndex = new Map();
+    shapes.binds.forEach((bind, index) => {
+      if (!this.bindIndex.has(bind)) this.bindIndex.set(bind, index);
+    });
+    this.scopes = [];
+    this.ctes = new Map();
+    this.recursiveCte = false;
+  }
+
+  /** The rendered name of a FROM item's qualifier: its name, or anon_N when it has none. */
+  nameOf(from: FromClause & { readonly name?: string | undefined }): string {
+    if (from.name !== undefined) return from.name;
+    return `anon_${this.shapes.anonymousNumber(from)}`;
+  }
+
+  enclosing(): Set<FromClause> {
+    const all = new Set<FromClause>();
+    for (const scope of this.scopes) for (const from of scope) all.add(from);
+    return all;
+  }
+}
+
+export function lowerStatement(statement: SqlElement, shapes: ShapeContext): RootOperationNode {
+  const lowering = new Lowering(shapes);
+  const node = lowerTop(statement, lowering);
+  return attachWith(node, lowering);
+}
+
+function lowerTop(statement: SqlElement, lowering: Lowering): OperationNode {
+  const kind = statement.kind;
+  if (kind === "select") return lowerSelect(statement as Select, lowering, false);
+  if (kind === "compoundSelect") return lowerCompound(statement as CompoundSelect, lowering, false);
+  return lower(statement, lowering);
+}
+
+type Lowerer<K extends ElementKind> = (element: ElementKinds[K], lowering: Lowering) => OperationNode;
+type Lowerers = { readonly [K in ElementKind]: Lowerer<K> };
+
+function lower(element: SqlElement, lowering: Lowering): OperationNode {
+  const lowerer = lowerers[element.kind] as Lowerer<ElementKind>;
+  return lowerer(element as ElementKinds[ElementKind], lowering);
+}
+
+// Node factories: Kysely's node interfaces, built as frozen literals.
+const freeze = Object.freeze;
+
+function identifier(name: string): IdentifierNode {
+  return freeze({ kind: "IdentifierNode", name });
+}
+
+function raw(fragments: readonly string[], parameters: readonly OperationNode[] = []): RawNode {
+  return freeze({
+    kind: "RawNode",
+    sqlFragments: freeze([...fragments]),
+    parameters: freeze([...parameters]),
+  });
+}
+
+function table(name: string, schema?: string): TableNode {
+  return freeze({
+    kind: "TableNode",
+    table: freeze({
+      kind: "SchemableIdentifierNode",
+      ...(schema === undefined ? {} : { schema: identifier(schema) }),
+      identifier: identifier(name),
+    }),
+  });
+}
+
+function columnNode(name: string): ColumnNode {
+  return freeze({ kind: "ColumnNode", column: identifier(name) });
+}
+
+function alias(node: OperationNode, name: string): AliasNode {
+  return freeze({ kind: "AliasNode", node, alias: identifier(name) });
+}
+
+function parens(node: OperationNode): OperationNode {
+  return freeze({ kind: "ParensNode", node });
+}
+
+function operatorNode(operator: string): OperationNode {
+  return freeze({ kind: "OperatorNode", operator }) as unknown as OperationNode;
+}
+
+function binary(left: OperationNode, operator: string, right: OperationNode): OperationNode {
+  return freeze({
+    kind: "BinaryOperationNode",
+    leftOperand: left,
+    operator: operatorNode(operator),
+    rightOperand: right,
+  }) as OperationNode;
+}
+
+function where(condition: OperationNode): WhereNode {
+  return freeze({ kind: "WhereNode", where: condition });
+}
+
+/** An operand, parenthesised when it binds looser than its operator (or as loosely, on the right). */
+function operand(
+  element: SqlElement,
+  parentPrecedence: number,
+  right: boolean,
+  lowering: Lowering,
+): OperationNode {
+  const node = lower(element, lowering);
+  const precedence =
+    "precedence" in element ? (element as ColumnElement<unknown>).precedence : Precedence.atom;
+  return precedence < parentPrecedence ||
+    (right && precedence === parentPrecedence && precedence !== Precedence.atom)
+    ? parens(node)
+    : node;
+}
+
+/** Conditions joined by AND (or OR), each parenthesised when it binds looser. */
+function conjunction(
+  clauses: readonly ColumnElement<unknown>[],
+  operator: "and" | "or",
+  lowering: Lowering,
+): OperationNode {
+  const precedence = operator === "and" ? Precedence.and : Precedence.or;
+  const nodes = clauses.map((clause) => operand(clause, precedence, false, lowering));
+  let result = nodes[0]!;
+  for (let i = 1; i < nodes.length; i++) {
+    result = freeze({
+      kind: operator === "and" ? "AndNode" : "OrNode",
+      left: result,
+      right: nodes[i]!,
+    }) as OperationNode;
+  }
+  return result;
+}
+
+function columnReference(column: ColumnClause<unknown>, lowering: Lowering): ReferenceNode | ColumnNode {
+  const from = column.from;
+  if (from === undefined) return columnNode(column.name);
+  return freeze({
+    kind: "ReferenceNode",
+    table: qualifierTable(from, lowering),
+    column: columnNode(column.name),
+  });
+}
+
+function qualifierTable(from: FromClause, lowering: Lowering): TableNode {
+  switch (from.kind) {
+    case "table": {
+      const { name, schema } = from.qualifier!;
+      return table(name, schema);
+    }
+    case "subquery":
+    case "alias":
+    case "cteAlias":
+      return table(lowering.nameOf(from as FromClause & { name?: string }));
+    case "cte":
+      return table(lowering.nameOf((from as Cte).root));
+    default:
+      throw new CompileError(`a column cannot be qualified by a ${from.kind}`);
+  }
+}
+
+/** A FROM item. A join renders as `left <type> join right on condition`, nesting as written. */
+function fromItem(from: FromClause, lowering: Lowering): OperationNode {
+  switch (from.kind) {
+    case "join": {
+      const join = from as Join;
+      const type = join.full ? "full join" : join.isouter ? "left join" : "inner join";
+      const right =
+        join.right.kind === "join" ? parens(fromItem(join.right, lowering)) : fromItem(join.right, lowering);
+      return raw(
+        ["", ` ${type} `, " on ", ""],
+        [fromItem(join.left, lowering), right, lower(join.on, lowering)],
+      );
+    }
+    case "subquery": {
+      const subquery = from as ElementKinds["subquery"];
+      return alias(lowerRowSource(subquery.element, lowering, false), lowering.nameOf(subquery));
+    }
+    case "cte":
+      return defineCte(from as Cte, lowering);
+    default:
+      return lower(from, lowering);
+  }
+}
+
+/** A SELECT or compound SELECT; `correlate` when it sits inside an expression of an enclosing statement. */
+function lowerRowSource(select: SelectBase, lowering: Lowering, correlate: boolean): OperationNode {
+  return select.kind === "select"
+    ? lowerSelect(select as Select, lowering, correlate)
+    : lowerCompound(select as CompoundSelect, lowering, correlate);
+}
+
+function lowerSelect(select: Select, lowering: Lowering, correlate: boolean): SelectQueryNode {
+  let froms = select.froms;
+  if (correlate && lowering.scopes.length > 0) {
+    const enclosing = lowering.enclosing();
+    const allowed =
+      select.correlation === "auto"
+        ? enclosing
+        : new Set(select.correlation.filter((from) => enclosing.has(from)));
+    froms = froms.filter((from) => !allowed.has(from));
+  }
+  const scope = new Set<FromClause>(froms.flatMap((from) => from.parts));
+  const fromNodes = froms.map((from) => fromItem(from, lowering));
+  lowering.scopes.push(scope);
+  try {
+    const selections: SelectionNode[] = select.items.flatMap((item) =>
+      isFrom(item)
+        ? Object.values(item.columns).map((column) => selection(columnReference(column, lowering)))
+        : [selection(lower(item, lowering))],
+    );
+    const lock = select.lockClause;
+    const node: SelectQueryNode = {
+      kind: "SelectQueryNode",
+      selections,
+      ...(fromNodes.length > 0 ? { from: freeze({ kind: "FromNode", froms: fromNodes }) as FromNode } : {}),
+      ...(select.whereClause.length > 0
+        ? { where: where(conjunction(select.whereClause, "and", lowering)) }
+        : {}),
+      ...(select.groupByClause.length > 0
+        ? {
+            groupBy: freeze({
+              kind: "GroupByNode",
+              items: select.groupByClause.map((item) =>
+                freeze({ kind: "GroupByItemNode", groupBy: lower(item, lowering) }),
+              ),
+            }),
+          }
+        : {}),
+      ...(select.havingClause.length > 0
+        ? {
+            having: freeze({ kind: "HavingNode", having: conjunction(select.havingClause, "and", lowering) }),
+          }
+        : {}),
+      ...(select.distinctClause === true ? { frontModifiers: [modifier("Distinct")] } : {}),
+      ...(Array.isArray(select.distinctClause)
+        ? { distinctOn: select.distinctClause.map((item: ColumnElement<unknown>) => lower(item, lowering)) }
+        : {}),
+      ...(lock !== undefined
+        ? {
+            endModifiers: [
+              modifier(
+                lock.read
+                  ? lock.keyShare
+                    ? "ForKeyShare"
+                    : "ForShare"
+                  : lock.keyShare
+                    ? "ForNoKeyUpdate"
+                    : "ForUpdate",
+                lockOf(lock.of, lowering),
+              ),
+              ...(lock.nowait ? [modifier("NoWait")] : []),
+              ...(lock.skipLocked ? [modifier("SkipLocked")] : []),
+            ],
+          }
+        : {}),
+      ...lowerCommon(select, lowering),
+    };
+    return freeze(node);
+  } finally {
+    lowering.scopes.pop();
+  }
+}
+
+function isFrom(item: SqlElement): item is FromClause {
+  return "fromId" in item;
+}
+
+function selection(node: OperationNode): SelectionNode {
+  return freeze({ kind: "SelectionNode", selection: node }) as SelectionNode;
+}
+
+function modifier(
+  name: NonNullable<SelectModifierNode["modifier"]>,
+  of?: readonly OperationNode[],
+): SelectModifierNode {
+  return freeze({
+    kind: "SelectModifierNode",
+    modifier: name,
+    ...(of === undefined || of.length === 0 ? {} : { of }),
+  });
+}
+
+function lockOf(
+  of: FromClause | readonly FromClause[] | undefined,
+  lowering: Lowering,
+): OperationNode[] | undefined {
+  if (of === undefined) return undefined;
+  const froms = Array.isArray(of) ? (of as readonly FromClause[]) : [of as FromClause];
+  return froms.map((from) => qualifierTable(from, lowering));
+}
+
+/**
+ * ORDER BY / LIMIT / OFFSET of a SELECT or compound. A compound's ORDER BY can only name its output
+ * columns, so columns there are written by name alone.
+ */
+function lowerCommon(select: SelectBase, lowering: Lowering, outputNames = false): Partial<SelectQueryNode> {
+  return {
+    ...(select.orderByClause.length > 0
+      ? { orderBy: orderBy(select.orderByClause, lowering, outputNames) }
+      : {}),
+    ...(select.limitClause !== undefined
+      ? { limit: freeze({ kind: "LimitNode", limit: lower(select.limitClause, lowering) }) }
+      : {}),
+    ...(select.offsetClause !== undefined
+      ? { offset: freeze({ kind: "OffsetNode", offset: lower(select.offsetClause, lowering) }) }
+      : {}),
+  };
+}
+
+function orderBy(
+  items: readonly (ColumnElement<unknown> | Ordering)[],
+  lowering: Lowering,
+  outputNames = false,
+): OrderByNode {
+  return freeze({
+    kind: "OrderByNode",
+    items: items.map((item) => orderByItem(item, lowering, outputNames)),
+  });
+}
+
+function orderByItem(
+  item: ColumnElement<unknown> | Ordering,
+  lowering: Lowering,
+  outputNames = false,
+): OrderByItemNode {
+  const sortKey = (element: ColumnElement<unknown>): OperationNode =>
+    outputNames && element.kind === "column"
+      ? columnNode((element as ColumnClause<unknown>).name)
+      : lower(element, lowering);
+  if (item.kind !== "ordering")
+    return freeze({ kind: "OrderByItemNode", orderBy: sortKey(item as ColumnElement<unknown>) });
+  const ordering = item as Ordering;
+  return freeze({
+    kind: "OrderByItemNode",
+    orderBy: sortKey(ordering.element),
+    ...(ordering.direction === undefined ? {} : { direction: raw([ordering.direction]) }),
+    ...(ordering.nulls === undefined ? {} : { nulls: ordering.nulls }),
+  });
+}
+
+/**
+ * UNION / INTERSECT / EXCEPT. Members are written bare; a member with its own ORDER BY / LIMIT /
+ * OFFSET (or a nested compound) goes in parentheses, and when the first one needs them the whole
+ * compound is written out as raw SQL around the parenthesised members.
+ */
+function lowerCompound(compound: CompoundSelect, lowering: Lowering, correlate: boolean): OperationNode {
+  const needsParens = (select: SelectBase): boolean =>
+    select.kind === "compoundSelect" ||
+    select.orderByClause.length > 0 ||
+    select.limitClause !== undefined ||
+    select.offsetClause !== undefined;
+  const member = (select: SelectBase): OperationNode => {
+    const node = lowerRowSource(select, lowering, correlate);
+    return needsParens(select) ? parens(node) : node;
+  };
+  const common = lowerCommon(compound, lowering, true);
+  if (!needsParens(compound.first)) {
+    const first = lowerRowSource(compound.first, lowering, correlate) as SelectQueryNode;
+    return freeze({
+      ...first,
+      setOperations: compound.members.map((part) =>
+        freeze({
+          kind: "SetOperationNode" as const,
+          operator: part.operator,
+          all: part.all,
+          expression: member(part.select),
+        }),
+      ),
+      ...common,
+    });
+  }
+  const fragments = [""];
+  const parameters: OperationNode[] = [member(compound.first)];
+  for (const part of compound.members) {
+    fragments.push(` ${part.operator}${part.all ? " all" : ""} `);
+    parameters.push(member(part.select));
+  }
+  for (const clause of [common.orderBy, common.limit, common.offset]) {
+    if (clause === undefined) continue;
+    fragments.push(" ");
+    parameters.push(clause);
+  }
+  fragments.push("");
+  return raw(fragments, parameters);
+}
+
+/** Registers a CTE for the WITH clause (its dependencies first) and returns its reference. */
+function defineCte(cte: Cte, lowering: Lowering): OperationNode {
+  const root = cte.root;
+  const name = lowering.nameOf(root);
+  if (!lowering.ctes.has(root)) {
+    lowering.ctes.set(root, undefined); // in progress: a recursive reference finds it here
+    if (cte.recursive || root.recursive) lowering.recursiveCte = true;
+    const saved = lowering.scopes.splice(0);
+    const expression = lowerRowSource(cte.element, lowering, false);
+    lowering.scopes.push(...saved);
+    // Re-insert so that CTEs this one uses (defined while lowering it) come before it.
+    lowering.ctes.delete(root);
+    lowering.ctes.set(
+      root,
+      freeze({
+        kind: "CommonTableExpressionNode",
+        name: freeze({ kind: "CommonTableExpressionNameNode", table: table(name) }),
+        expression,
+      }),
+    );
+  }
+  return table(name);
+}
+
+function attachWith(node: OperationNode, lowering: Lowering): RootOperationNode {
+  const expressions = [...lowering.ctes.values()].filter(
+    (cte): cte is CommonTableExpressionNode => cte !== undefined,
+  );
+  if (expressions.length === 0) return node as RootOperationNode;
+  const withNode: WithNode = freeze({
+    kind: "WithNode",
+    expressions,
+    ...(lowering.recursiveCte ? { recursive: true } : {}),
+  });
+  if (node.kind === "RawNode") return raw(["", " ", ""], [withNode, node]);
+  return freeze({ ...node, with: withNode }) as RootOperationNode;
+}
+
+const lowerers: Lowerers = {
+  bindParameter: (bind, lowering) => {
+    const index = lowering.bindIndex.get(bind);
+    if (index === undefined)
+      throw new CompileError("a bind parameter was not seen by the shape traversal (a bug)");
+    return freeze({ kind: "ValueNode", value: new ParameterMarker(index) }) satisfies ValueNode;
+  },
+  keyword: (keyword) => raw([keyword.word]),
+  binary: (expression, lowering) => {
+    const precedence = expression.precedence;
+    const right =
+      "returnsRows" in expression.right
+        ? lowerRowSource(expression.right as SelectBase, lowering, true)
+        : operand(expression.right, precedence, true, lowering);
+    return binary(operand(expression.left, precedence, false, lowering), expression.operator, right);
+  },
+  unary: (expression, lowering) => {
+    const inner =
+      "returnsRows" in expression.operand
+        ? lowerRowSource(expression.operand as SelectBase, lowering, true)
+        : operand(expression.operand, expression.precedence, false, lowering);
+    return freeze({
+      kind: "UnaryOperationNode",
+      operator: operatorNode(expression.operator),
+      operand: inner,
+    }) as OperationNode;
+  },
+  booleanList: (list, lowering) => {
+    if (list.clauses.length === 0) return raw([list.operator === "and" ? "true" : "false"]);
+    return conjunction(list.clauses, list.operator, lowering);
+  },
+  inList: (list, lowering) => {
+    if (list.values.length === 0) return raw([list.negate ? "true" : "false"]);
+    const values = freeze({
+      kind: "ValueListNode",
+      values: list.values.map((value) => lower(value, lowering)),
+    }) as OperationNode;
+    return binary(
+      operand(list.left, Precedence.like, false, lowering),
+      list.negate ? "not in" : "in",
+      values,
+    );
+  },
+  between: (expression, lowering) =>
+    raw(
+      ["", expression.negate ? " not between " : " between ", " and ", ""],
+      [
+        operand(expression.subject, Precedence.like, false, lowering),
+        operand(expression.low, Precedence.like, true, lowering),
+        operand(expression.high, Precedence.like, true, lowering),
+      ],
+    ),
+  like: (expression, lowering) =>
+    raw(
+      [
+        "",
+        ` ${expression.operator} `,
+        expression.escape === undefined ? "" : ` escape '${expression.escape}'`,
+      ],
+      [
+        operand(expression.subject, Precedence.like, false, lowering),
+        operand(expression.pattern, Precedence.like, true, lowering),
+      ],
+    ),
+  label: (label, lowering) => alias(lower(label.element, lowering), label.name),
+  cast: (cast, lowering) =>
+    freeze({
+      kind: "CastNode",
+      expression: lower(cast.element, lowering),
+      dataType: raw([cast.type.ddl()]),
+    }) as OperationNode,
+  ordering: (ordering, lowering) => orderByItem(ordering, lowering),
+  column: (column, lowering) => columnReference(column, lowering),
+  table: (item) => table(item.name, item.schema),
+  alias: (item, lowering) => alias(fromItem(item.element, lowering), item.name),
+  join: (join, lowering) => fromItem(join, lowering),
+  function: (call, lowering) => {
+    const args = call.star ? [raw(["*"])] : call.args.map((arg) => lower(arg, lowering));
+    if (!call.distinctArgs && call.filterCondition === undefined && call.window === undefined) {
+      return freeze({ kind: "FunctionNode", func: call.name, arguments: args }) as OperationNode;
+    }
+    const window = call.window;
+    return freeze({
+      kind: "AggregateFunctionNode",
+      func: call.name,
+      aggregated: args,
+      ...(call.distinctArgs ? { distinct: true } : {}),
+      ...(call.filterCondition === undefined ? {} : { filter: where(lower(call.filterCondition, lowering)) }),
+      ...(window === undefined
+        ? {}
+        : {
+            over: freeze({
+              kind: "OverNode",
+              ...(window.partitionBy?.length
+                ? {
+                    partitionBy: freeze({
+                      kind: "PartitionByNode",
+                      items: window.partitionBy.map((item) =>
+                        freeze({ kind: "PartitionByItemNode", partitionBy: lower(item, lowering) }),
+                      ),
+                    }),
+                  }
+                : {}),
+              ...(window.orderBy?.length ? { orderBy: orderBy(window.orderBy, lowering) } : {}),
+            }),
+          }),
+    }) as OperationNode;
+  },
+  text: (text, lowering) =>
+    raw(
+      text.fragments,
+      text.binds.map((bind) => lower(bind, lowering)),
+    ),
+  case: (expression, lowering) =>
+    freeze({
+      kind: "CaseNode",
+      ...(expression.value === undefined ? {} : { value: lower(expression.value, lowering) }),
+      when: expression.whens.map(([condition, result]) =>
+        freeze({ kind: "WhenNode", condition: lower(condition, lowering), result: lower(result, lowering) }),
+      ),
+      ...(expression.otherwise === undefined ? {} : { else: lower(expression.otherwise, lowering) }),
+    }) as OperationNode,
+  select: (select, lowering) => lowerSelect(select, lowering, true),
+  compoundSelect: (compound, lowering) => lowerCompound(compound, lowering, true),
+  subquery: (subquery, lowering) => fromItem(subquery, lowering),
+  cte: (cte, lowering) => defineCte(cte, lowering),
+  cteAlias: (item, lowering) => alias(defineCte(item.cte, lowering), item.name),
+  scalarSubquery: (subquery, lowering) => lowerRowSource(subquery.element, lowering, true),
+};
