@@ -80,6 +80,8 @@ export {
   true_,
   UnaryExpression,
 } from "./sql/column-element.ts";
+export { Delete, delete_ } from "./sql/delete.ts";
+export { DmlStatement } from "./sql/dml-base.ts";
 export { ShapeContext, SqlElement } from "./sql/element.ts";
 export type { ElementKind, ElementKinds } from "./sql/element-kinds.ts";
 export { Executable, type ResultColumn } from "./sql/executable.ts";
@@ -91,6 +93,16 @@ export {
   type KnownFunctions,
   type WindowSpec,
 } from "./sql/functions.ts";
+export {
+  type ColumnValue,
+  type ConflictTarget,
+  Excluded,
+  type ExcludedColumns,
+  Insert,
+  insert,
+  type OnConflict,
+  type ValuesOf,
+} from "./sql/insert.ts";
 export {
   exists,
   type LockOptions,
@@ -105,6 +117,7 @@ export {
 export { CompoundSelect, SelectBase, type SetOperator } from "./sql/select-base.ts";
 export { Cte, CteAlias, ScalarSubquery, Subquery } from "./sql/subquery.ts";
 export { literalColumn, TextClause, text } from "./sql/text-clause.ts";
+export { Update, update } from "./sql/update.ts";
 export { Boolean } from "./types/boolean-type.ts";
 export { Float } from "./types/float-type.ts";
 export { inferType } from "./types/infer-type.ts";

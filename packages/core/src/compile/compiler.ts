@@ -42,6 +42,8 @@ export class Compiled {
 
 export interface CompilableStatement extends SqlElement {
   readonly resultColumns: readonly ResultColumn[];
+  /** Values written into the SQL as literals (DDL); such statements bypass the cache. */
+  readonly inlineValues?: boolean;
 }
 
 /**
@@ -56,6 +58,13 @@ export function compileStatement(
 ): Compiled {
   const context = new ShapeContext(params);
   statement.shape(context);
+  if (statement.inlineValues === true) {
+    const { sql } = dialect.queryCompiler.compileQuery(
+      lowerStatement(statement, context, true),
+      createQueryId(),
+    );
+    return new Compiled(sql, [], statement.resultColumns, false);
+  }
   const cache = dialect.compiledCache;
   let template = cache.get(context.key);
   const cached = template !== undefined;

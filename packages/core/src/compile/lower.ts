@@ -26,6 +26,8 @@ import type { ColumnClause, FromClause, Join } from "../sql/from-clause.ts";
 import type { Select } from "../sql/select.ts";
 import type { CompoundSelect, SelectBase } from "../sql/select-base.ts";
 import type { Cte } from "../sql/subquery.ts";
+import { dmlLowerers } from "./lower-dml.ts";
+import { alias, binary, columnNode, freeze, operatorNode, parens, raw, table, where } from "./nodes.ts";
 
 /**
  * Lowering: Athanor's SQL elements to Kysely operation nodes, which the dialect's Kysely compiler
@@ -42,18 +44,24 @@ export class ParameterMarker {
   }
 }
 
-/** State of one lowering: bind numbering, anonymous names, correlation scopes and CTEs. */
-class Lowering {
+/**
+ * State of one lowering: bind numbering, anonymous names, correlation scopes and CTEs. Lowerers in
+ * other modules (DML, DDL) reach the shared machinery through its methods.
+ */
+export class Lowering {
   declare readonly bindIndex: Map<BindParameter<unknown>, number>;
   declare readonly shapes: ShapeContext;
   /** FROM items of the enclosing statements, innermost last: nested SELECTs correlate to them. */
   declare readonly scopes: Set<FromClause>[];
   /** CTE definitions by root, in dependency order once complete. */
   declare readonly ctes: Map<Cte, CommonTableExpressionNode | undefined>;
+  /** Values are written into the SQL as literals (DDL) instead of parameter markers. */
+  declare readonly inlineValues: boolean;
   recursiveCte: boolean;
 
-  constructor(shapes: ShapeContext) {
+  constructor(shapes: ShapeContext, inlineValues: boolean) {
     this.shapes = shapes;
+    this.inlineValues = inlineValues;
     this.bindIndex = new Map();
     shapes.binds.forEach((bind, index) => {
       if (!this.bindIndex.has(bind)) this.bindIndex.set(bind, index);
@@ -74,10 +82,63 @@ class Lowering {
     for (const scope of this.scopes) for (const from of scope) all.add(from);
     return all;
   }
+
+  /** Any element. */
+  lower(element: SqlElement): OperationNode {
+    return lower(element, this);
+  }
+
+  /** An expression operand, parenthesised by precedence. */
+  operand(element: SqlElement, parentPrecedence: number, right = false): OperationNode {
+    return operand(element, parentPrecedence, right, this);
+  }
+
+  /** Conditions ANDed (or ORed). */
+  conjunction(clauses: readonly ColumnElement<unknown>[], operator: "and" | "or" = "and"): OperationNode {
+    return conjunction(clauses, operator, this);
+  }
+
+  /** A SELECT (or compound) in a statement: `correlate` when inside an expression. */
+  rowSource(select: SelectBase, correlate: boolean): OperationNode {
+    return lowerRowSource(select, this, correlate);
+  }
+
+  /** A FROM item (table, alias, join, subquery, CTE). */
+  fromItem(from: FromClause): OperationNode {
+    return fromItem(from, this);
+  }
+
+  /** The table node that qualifies the columns of a FROM item. */
+  qualifier(from: FromClause): TableNode {
+    return qualifierTable(from, this);
+  }
+
+  /** A SELECT list (or RETURNING list): FROM items expand to their columns. */
+  selections(items: readonly SqlElement[]): SelectionNode[] {
+    return items.flatMap((item) =>
+      isFrom(item)
+        ? Object.values(item.columns).map((column) => selection(columnReference(column, this)))
+        : [selection(lower(item, this))],
+    );
+  }
+
+  /** Lowers `body` with `froms` visible to nested SELECTs for correlation. */
+  inScope<T>(froms: readonly FromClause[], body: () => T): T {
+    this.scopes.push(new Set(froms.flatMap((from) => from.parts)));
+    try {
+      return body();
+    } finally {
+      this.scopes.pop();
+    }
+  }
 }
 
-export function lowerStatement(statement: SqlElement, shapes: ShapeContext): RootOperationNode {
-  const lowering = new Lowering(shapes);
+export function lowerStatement(
+  statement: SqlElement,
+  shapes: ShapeContext,
+  inlineValues = false,
+): RootOperationNode {
+  const lowering = new Lowering(shapes, inlineValues);
   const node = lowerTop(statement, lowering);
   return attachWith(node, lowering);
 }
@@ -89,67 +150,12 @@ function lowerTop(statement: SqlElement, lowering: Lowering): OperationNode {
   return lower(statement, lowering);
 }
 
-type Lowerer<K extends ElementKind> = (element: ElementKinds[K], lowering: Lowering) => OperationNode;
+export type Lowerer<K extends ElementKind> = (element: ElementKinds[K], lowering: Lowering) => OperationNode;
 type Lowerers = { readonly [K in ElementKind]: Lowerer<K> };
 
 function lower(element: SqlElement, lowering: Lowering): OperationNode {
   const lowerer = lowerers[element.kind] as Lowerer<ElementKind>;
   return lowerer(element as ElementKinds[ElementKind], lowering);
-}
-
-// Node factories: Kysely's node interfaces, built as frozen literals.
-const freeze = Object.freeze;
-
-function identifier(name: string): IdentifierNode {
-  return freeze({ kind: "IdentifierNode", name });
-}
-
-function raw(fragments: readonly string[], parameters: readonly OperationNode[] = []): RawNode {
-  return freeze({
-    kind: "RawNode",
-    sqlFragments: freeze([...fragments]),
-    parameters: freeze([...parameters]),
-  });
-}
-
-function table(name: string, schema?: string): TableNode {
-  return freeze({
-    kind: "TableNode",
-    table: freeze({
-      kind: "SchemableIdentifierNode",
-      ...(schema === undefined ? {} : { schema: identifier(schema) }),
-      identifier: identifier(name),
-    }),
-  });
-}
-
-function columnNode(name: string): ColumnNode {
-  return freeze({ kind: "ColumnNode", column: identifier(name) });
-}
-
-function alias(node: OperationNode, name: string): AliasNode {
-  return freeze({ kind: "AliasNode", node, alias: identifier(name) });
-}
-
-function parens(node: OperationNode): OperationNode {
-  return freeze({ kind: "ParensNode", node });
-}
-
-function operatorNode(operator: string): OperationNode {
-  return freeze({ kind: "OperatorNode", operator }) as unknown as OperationNode;
-}
-
-function binary(left: OperationNode, operator: string, right: OperationNode): OperationNode {
-  return freeze({
-    kind: "BinaryOperationNode",
-    leftOperand: left,
-    operator: operatorNode(operator),
-    rightOperand: right,
-  }) as OperationNode;
-}
-
-function where(condition: OperationNode): WhereNode {
-  return freeze({ kind: "WhereNode", where: condition });
 }
 
 /** An operand, parenthesised when it binds looser than its operator (or as loosely, on the right). */
@@ -209,6 +215,8 @@ function qualifierTable(from: FromClause, lowering: Lowering): TableNode {
       return table(lowering.nameOf(from as FromClause & { name?: string }));
     case "cte":
       return table(lowering.nameOf((from as Cte).root));
+    case "excluded":
+      return table("excluded");
     default:
       throw new CompileError(`a column cannot be qualified by a ${from.kind}`);
   }
@@ -259,11 +267,7 @@ function lowerSelect(select: Select, lowering: Lowering, correlate: boolean): Se
   const fromNodes = froms.map((from) => fromItem(from, lowering));
   lowering.scopes.push(scope);
   try {
-    const selections: SelectionNode[] = select.items.flatMap((item) =>
-      isFrom(item)
-        ? Object.values(item.columns).map((column) => selection(columnReference(column, lowering)))
-        : [selection(lower(item, lowering))],
-    );
+    const selections = lowering.selections(select.items);
     const lock = select.lockClause;
     const node: SelectQueryNode = {
       kind: "SelectQueryNode",
@@ -478,8 +482,19 @@ function attachWith(node: OperationNode, lowering: Lowering): RootOperationNode 
   return freeze({ ...node, with: withNode }) as RootOperationNode;
 }
 
-const lowerers: Lowerers = {
+const expressionLowerers = {
   bindParameter: (bind, lowering) => {
+    if (lowering.inlineValues) {
+      const value = bind.resolve(undefined);
+      if (value !== null && !bind.type.validate(value)) {
+        throw new CompileError(`cannot write ${String(value)} into the SQL as a ${bind.type.name}`);
+      }
+      return freeze({
+        kind: "ValueNode",
+        value: value === null ? null : bind.type.toDriver(value),
+        immediate: true,
+      });
+    }
     const index = lowering.bindIndex.get(bind);
     if (index === undefined)
       throw new CompileError("a bind parameter was not seen by the shape traversal (a bug)");
@@ -606,4 +621,7 @@ const lowerers: Lowerers = {
   cte: (cte, lowering) => defineCte(cte, lowering),
   cteAlias: (item, lowering) => alias(defineCte(item.cte, lowering), item.name),
   scalarSubquery: (subquery, lowering) => lowerRowSource(subquery.element, lowering, true),
-};
+} satisfies Partial<Lowerers>;
+
+// Every kind, from every module that defines some: a missing one is a compile error here.
+const lowerers: Lowerers = { ...expressionLowerers, ...dmlLowerers };

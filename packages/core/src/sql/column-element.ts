@@ -287,6 +287,8 @@ export class BindParameter<T> extends ColumnElement<T> {
   declare readonly type: SqlType<unknown>;
   /** The column this value is compared with or assigned to, for error messages. */
   declare readonly target: string | undefined;
+  /** Computes the value at each execution when the params give none (a column default). */
+  declare readonly callable: (() => unknown) | undefined;
 
   constructor(
     key: string | undefined,
@@ -294,6 +296,7 @@ export class BindParameter<T> extends ColumnElement<T> {
     type: SqlType<unknown>,
     target?: string,
     hasValue = true,
+    callable?: () => unknown,
   ) {
     super();
     this.kind = "bindParameter";
@@ -302,11 +305,13 @@ export class BindParameter<T> extends ColumnElement<T> {
     this.hasValue = hasValue;
     this.type = type;
     this.target = target;
+    this.callable = callable;
   }
 
   resolve(params: Readonly<Record<string, unknown>> | undefined): unknown {
     if (this.key !== undefined && params !== undefined && Object.hasOwn(params, this.key))
       return params[this.key];
+    if (this.callable !== undefined) return this.callable();
     if (this.hasValue) return this.value;
     throw new TypeError(`a value is required for bind parameter "${this.key}"`);
   }
@@ -341,13 +346,13 @@ export function literal<T>(value: T, type?: TypeArg<T>): BindParameter<T> {
   return new BindParameter<T>(undefined, value, type === undefined ? inferType(value) : resolveType(type));
 }
 
-/** SQL keywords that stand as values: NULL, TRUE, FALSE. */
+/** SQL keywords that stand as values: NULL, TRUE, FALSE, and DEFAULT (in INSERT / UPDATE values). */
 export class Keyword<T> extends ColumnElement<T> {
   declare readonly kind: "keyword";
-  declare readonly word: "null" | "true" | "false";
+  declare readonly word: "null" | "true" | "false" | "default";
   declare readonly type: SqlType<unknown>;
 
-  private constructor(word: "null" | "true" | "false", type: SqlType<unknown>) {
+  private constructor(word: "null" | "true" | "false" | "default", type: SqlType<unknown>) {
     super();
     this.kind = "keyword";
     this.word = word;
@@ -357,6 +362,7 @@ export class Keyword<T> extends ColumnElement<T> {
   static readonly null = new Keyword<null>("null", nullType);
   static readonly true = new Keyword<boolean>("true", booleanType());
   static readonly false = new Keyword<boolean>("false", booleanType());
+  static readonly default = new Keyword<never>("default", nullType);
 
   shape(context: ShapeContext): void {
     context.key += this.word;

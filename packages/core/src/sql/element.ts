@@ -18,6 +18,8 @@ export class ShapeContext {
 
   /** Elements whose definition is already in the key (a CTE is defined once, then named). */
   readonly seen = new Set<object>();
+  /** Per-compile plans of statements (an INSERT's columns and values), shared by shape and lowering. */
+  readonly plans = new Map<object, unknown>();
   /** Anonymous FROM items (unnamed subqueries) in order of first appearance: they render anon_1... */
   readonly anonymous = new Map<object, number>();
 

@@ -11,6 +11,14 @@ export interface ResultColumn {
 
 /** A statement that can be compiled and executed: SELECT, INSERT, UPDATE, DELETE, DDL. */
 export abstract class Executable extends SqlElement {
+  /**
+   * Whether values travel as bound parameters (and the SQL may come from the compiled cache). DDL
+   * says no: PostgreSQL takes no parameters there, so its values are written into the SQL.
+   */
+  get inlineValues(): boolean {
+    return false;
+  }
+
   /** The columns of the rows it returns, in order (none for statements without RETURNING). */
   get resultColumns(): readonly ResultColumn[] {
     return [];

@@ -56,8 +56,10 @@ export type SelectColumns<Items extends readonly unknown[]> = Simplify<
   UnionToIntersection<ItemColumns<Items[number]>>
 >;
 
-/** The row tuple type of a SELECT: `RowOf<typeof stmt>`. */
-export type RowOf<S> = S extends Select<infer Items> ? RowTuple<Items> : never;
+/** The row tuple type of a statement that returns rows: `RowOf<typeof stmt>` (SELECT, or DML with RETURNING). */
+export type RowOf<S> = S extends { readonly __items: infer Items extends readonly unknown[] }
+  ? RowTuple<Items>
+  : never;
 
 export interface LockOptions {
   /** FOR SHARE instead of FOR UPDATE. */
@@ -91,6 +93,8 @@ export class Select<Items extends readonly SelectItem[] = readonly SelectItem[]>
   implements SelectState<Items>
 {
   declare readonly kind: "select";
+  /** Phantom: the selected items' types, for RowOf. */
+  declare readonly __items: Items;
   declare readonly items: Items;
   declare readonly fromClauses: readonly FromClause[];
   declare readonly whereClause: readonly ColumnElement<unknown>[];
@@ -233,11 +237,7 @@ export class Select<Items extends readonly SelectItem[] = readonly SelectItem[]>
   }
 
   override get resultColumns(): readonly ResultColumn[] {
-    return this.items.flatMap((item): ResultColumn[] =>
-      item instanceof FromClause
-        ? Object.values(item.columns).map((column) => ({ name: column.key, type: column.type }))
-        : [{ name: resultName(item), type: item.type }],
-    );
+    return resultColumnsOf(this.items);
   }
 
   shape(context: ShapeContext): void {
@@ -316,6 +316,15 @@ function shapeList(context: ShapeContext, name: string, items: readonly SqlEleme
     context.key += ",";
   }
   context.key += ")";
+}
+
+/** The result columns of selected (or returned) items: FROM items expand to their columns. */
+export function resultColumnsOf(items: readonly SelectItem[]): ResultColumn[] {
+  return items.flatMap((item): ResultColumn[] =>
+    item instanceof FromClause
+      ? Object.values(item.columns).map((column) => ({ name: column.key, type: column.type }))
+      : [{ name: resultName(item), type: item.type }],
+  );
 }
 
 function resultName(item: ColumnElement<unknown>): string {
