@@ -1,7 +1,8 @@
-/** Benchmarks, run on demand: `pnpm bench [name...]`. Names: runtime. */
+/** Benchmarks, run on demand: `pnpm bench [name...]`. Names: runtime, compile. */
+import { compileBench } from "./compile.ts";
 import { runtimeBench } from "./runtime.ts";
 
-const benches: Record<string, () => Promise<void>> = { runtime: runtimeBench };
+const benches: Record<string, () => Promise<void>> = { runtime: runtimeBench, compile: compileBench };
 const names = process.argv.slice(2);
 for (const name of names.length > 0 ? names : Object.keys(benches)) {
   const bench = benches[name];

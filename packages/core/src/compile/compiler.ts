@@ -66,11 +66,11 @@ export function compileStatement(
     return new Compiled(sql, [], statement.resultColumns, false);
   }
   const cache = dialect.compiledCache;
-  let template = cache.get(context.key);
+  let template = cache.get(context);
   const cached = template !== undefined;
   if (template === undefined) {
     template = buildTemplate(statement, context, dialect);
-    cache.set(context.key, template);
+    cache.set(context, template);
   }
   const values = bindValues(context.binds, params, template.sql);
   const slots = template.slots;

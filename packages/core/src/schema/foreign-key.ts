@@ -40,6 +40,8 @@ export class ForeignKeyConstraint {
   declare readonly targets: readonly ForeignKeyTarget[];
   declare readonly options: ForeignKeyOptions;
   declare private bound: Table | undefined;
+  /** Resolved targets, once every referenced table exists (joins ask on every call). */
+  declare private resolved: Column<unknown>[] | undefined;
 
   constructor(
     columns: readonly string[],
@@ -55,6 +57,7 @@ export class ForeignKeyConstraint {
     this.targets = references;
     this.options = options;
     this.bound = undefined;
+    this.resolved = undefined;
   }
 
   get name(): string | undefined {
@@ -81,7 +84,8 @@ export class ForeignKeyConstraint {
 
   /** The referenced columns, resolved through the owning table's MetaData. */
   get referencedColumns(): Column<unknown>[] {
-    return this.targets.map((target) => resolveTarget(this.table, target));
+    this.resolved ??= this.targets.map((target) => resolveTarget(this.table, target));
+    return this.resolved;
   }
 
   get referencedTable(): Table {

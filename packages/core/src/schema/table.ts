@@ -174,11 +174,13 @@ export class Table<
   }
 
   shape(context: ShapeContext): void {
-    context.key += `t${this.fromId}`;
+    context.add("t");
+    context.add(this.fromId);
   }
 
   shapeRef(context: ShapeContext): void {
-    context.key += `t${this.fromId}`;
+    context.add("t");
+    context.add(this.fromId);
   }
 
   get children(): readonly SqlElement[] {

@@ -29,18 +29,18 @@ export class CaseExpression<T> extends ColumnElement<T> {
   }
 
   shape(context: ShapeContext): void {
-    context.key += "case(";
+    context.add("case(");
     this.value?.shape(context);
     for (const [condition, result] of this.whens) {
-      context.key += "w";
+      context.add("w");
       condition.shape(context);
       result.shape(context);
     }
     if (this.otherwise !== undefined) {
-      context.key += "e";
+      context.add("e");
       this.otherwise.shape(context);
     }
-    context.key += ")";
+    context.add(")");
   }
 
   get children(): readonly SqlElement[] {

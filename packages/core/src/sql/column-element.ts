@@ -317,7 +317,7 @@ export class BindParameter<T> extends ColumnElement<T> {
   }
 
   shape(context: ShapeContext): void {
-    context.key += "?";
+    context.add("?");
     context.binds.push(this);
   }
 
@@ -365,7 +365,7 @@ export class Keyword<T> extends ColumnElement<T> {
   static readonly default = new Keyword<never>("default", nullType);
 
   shape(context: ShapeContext): void {
-    context.key += this.word;
+    context.add(this.word);
   }
 
   get children(): readonly SqlElement[] {
@@ -406,11 +406,11 @@ export class BinaryExpression<T> extends ColumnElement<T> {
   }
 
   shape(context: ShapeContext): void {
-    context.key += "(";
+    context.add("(");
     this.left.shape(context);
-    context.text(this.operator);
+    context.add(this.operator);
     this.right.shape(context);
-    context.key += ")";
+    context.add(")");
   }
 
   get children(): readonly SqlElement[] {
@@ -442,9 +442,10 @@ export class UnaryExpression<T> extends ColumnElement<T> {
   }
 
   shape(context: ShapeContext): void {
-    context.key += `u${this.operator}(`;
+    context.add("unary");
+    context.add(this.operator);
     this.operand.shape(context);
-    context.key += ")";
+    context.add(")");
   }
 
   get children(): readonly SqlElement[] {
@@ -473,12 +474,12 @@ export class BooleanClauseList extends ColumnElement<boolean> {
   }
 
   shape(context: ShapeContext): void {
-    context.key += `${this.operator}[`;
+    context.add(this.operator);
     for (const clause of this.clauses) {
       clause.shape(context);
-      context.key += ",";
+      context.add(",");
     }
-    context.key += "]";
+    context.add("]");
   }
 
   get children(): readonly SqlElement[] {
@@ -533,10 +534,10 @@ export class InList extends ColumnElement<boolean> {
   }
 
   shape(context: ShapeContext): void {
-    context.key += this.negate ? "notin(" : "in(";
+    context.add(this.negate ? "notin(" : "in(");
     this.left.shape(context);
     for (const value of this.values) value.shape(context);
-    context.key += ")";
+    context.add(")");
   }
 
   get children(): readonly SqlElement[] {
@@ -572,11 +573,11 @@ export class Between extends ColumnElement<boolean> {
   }
 
   shape(context: ShapeContext): void {
-    context.key += this.negate ? "notbetween(" : "between(";
+    context.add(this.negate ? "notbetween(" : "between(");
     this.subject.shape(context);
     this.low.shape(context);
     this.high.shape(context);
-    context.key += ")";
+    context.add(")");
   }
 
   get children(): readonly SqlElement[] {
@@ -617,10 +618,11 @@ export class Like extends ColumnElement<boolean> {
   }
 
   shape(context: ShapeContext): void {
-    context.key += `${this.operator}(`;
+    context.add(this.operator);
     this.subject.shape(context);
     this.pattern.shape(context);
-    context.key += `)${this.escape ?? ""}`;
+    context.add("escape");
+    context.add(this.escape ?? "");
   }
 
   get children(): readonly SqlElement[] {
@@ -648,10 +650,10 @@ export class Label<T, N extends string = string> extends ColumnElement<T> {
   }
 
   shape(context: ShapeContext): void {
-    context.key += "label(";
+    context.add("label(");
     this.element.shape(context);
-    context.text(this.name);
-    context.key += ")";
+    context.add(this.name);
+    context.add(")");
   }
 
   get children(): readonly SqlElement[] {
@@ -673,10 +675,10 @@ export class Cast<T> extends ColumnElement<T> {
   }
 
   shape(context: ShapeContext): void {
-    context.key += "cast(";
+    context.add("cast(");
     this.element.shape(context);
-    context.text(this.type.ddl());
-    context.key += ")";
+    context.add(this.type.ddl());
+    context.add(")");
   }
 
   get children(): readonly SqlElement[] {
@@ -716,9 +718,11 @@ export class Ordering extends SqlElement {
   }
 
   shape(context: ShapeContext): void {
-    context.key += "order(";
+    context.add("order(");
     this.element.shape(context);
-    context.key += `${this.direction ?? ""} ${this.nulls ?? ""})`;
+    context.add(this.direction ?? "-");
+    context.add(this.nulls ?? "-");
+    context.add(")");
   }
 
   get children(): readonly SqlElement[] {

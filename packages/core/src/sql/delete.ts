@@ -44,14 +44,16 @@ export class Delete<
   }
 
   shape(context: ShapeContext): void {
-    context.key += `delete(t${this.table.fromId}where(`;
+    context.add("delete(t");
+    context.add(this.table.fromId);
+    context.add("where(");
     for (const condition of this.whereClause) {
       condition.shape(context);
-      context.key += ",";
+      context.add(",");
     }
-    context.key += ")";
+    context.add(")");
     this.shapeReturning(context);
-    context.key += ")";
+    context.add(")");
   }
 
   get children(): readonly SqlElement[] {

@@ -22,12 +22,12 @@ export abstract class DmlStatement<Returning extends readonly SelectItem[]> exte
 
   protected shapeReturning(context: ShapeContext): void {
     if (this.returningItems.length === 0) return;
-    context.key += "returning(";
+    context.add("returning(");
     for (const item of this.returningItems) {
       item.shape(context);
-      context.key += ",";
+      context.add(",");
     }
-    context.key += ")";
+    context.add(")");
   }
 
   protected get returningChildren(): readonly SqlElement[] {

@@ -7,35 +7,72 @@ import type { ElementKind } from "./element-kinds.ts";
  * binds, in traversal order, supply the values on every execution.
  */
 export class ShapeContext {
-  key = "";
-  readonly binds: BindParameter<unknown>[] = [];
+  /** The shape as tokens: constants, names and numbers (no values). Equal tokens, equal SQL. */
+  declare readonly tokens: (string | number)[];
+  /** FNV-1a over the tokens, so the cache finds candidates without building a string key. */
+  declare hash: number;
+  declare readonly binds: BindParameter<unknown>[];
   /** Execution parameters, for statements whose shape depends on them (an INSERT of given keys). */
-  readonly params: Readonly<Record<string, unknown>> | undefined;
+  declare readonly params: Readonly<Record<string, unknown>> | undefined;
+  // Allocated on first use: most statements need none of them (this object is made per compile).
+  declare private seenSet: Set<object> | undefined;
+  declare private planMap: Map<object, unknown> | undefined;
+  declare private anonymousMap: Map<object, number> | undefined;
 
   constructor(params?: Readonly<Record<string, unknown>>) {
+    this.tokens = [];
+    this.hash = 0x811c9dc5;
+    this.binds = [];
     this.params = params;
+    this.seenSet = undefined;
+    this.planMap = undefined;
+    this.anonymousMap = undefined;
   }
 
   /** Elements whose definition is already in the key (a CTE is defined once, then named). */
-  readonly seen = new Set<object>();
+  get seen(): Set<object> {
+    this.seenSet ??= new Set();
+    return this.seenSet;
+  }
+
   /** Per-compile plans of statements (an INSERT's columns and values), shared by shape and lowering. */
-  readonly plans = new Map<object, unknown>();
+  get plans(): Map<object, unknown> {
+    this.planMap ??= new Map();
+    return this.planMap;
+  }
+
   /** Anonymous FROM items (unnamed subqueries) in order of first appearance: they render anon_1... */
-  readonly anonymous = new Map<object, number>();
+  get anonymous(): ReadonlyMap<object, number> {
+    this.anonymousMap ??= new Map();
+    return this.anonymousMap;
+  }
 
   /** The number of an anonymous FROM item within this statement. */
   anonymousNumber(item: object): number {
-    let number = this.anonymous.get(item);
+    this.anonymousMap ??= new Map();
+    let number = this.anonymousMap.get(item);
     if (number === undefined) {
-      number = this.anonymous.size + 1;
-      this.anonymous.set(item, number);
+      number = this.anonymousMap.size + 1;
+      this.anonymousMap.set(item, number);
     }
     return number;
   }
 
-  /** Appends user text (names, raw SQL) so that no two different texts give the same key. */
-  text(value: string): void {
-    this.key += `${value.length}:${value}`;
+  /**
+   * Appends a token: a structural constant ("select(", an operator), a name, raw SQL text, or a
+   * number (a table's id, a count). Tokens stay separate, so no two sequences are confused.
+   */
+  add(token: string | number): void {
+    this.tokens.push(token);
+    let hash = this.hash;
+    if (typeof token === "number") hash = Math.imul(hash ^ (token | 0), 0x01000193);
+    else for (let i = 0; i < token.length; i++) hash = Math.imul(hash ^ token.charCodeAt(i), 0x01000193);
+    this.hash = Math.imul(hash ^ 0xff, 0x01000193);
+  }
+
+  /** The tokens as one string, for reading (tests, debugging); the cache never builds it. */
+  get key(): string {
+    return this.tokens.join(" ");
   }
 }
 

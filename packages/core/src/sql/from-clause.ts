@@ -97,10 +97,10 @@ export class ColumnClause<T, K extends string = string> extends ColumnElement<T>
   }
 
   shape(context: ShapeContext): void {
-    context.key += "c";
+    context.add("c");
     this.from?.shapeRef(context);
-    context.key += ".";
-    context.text(this.name);
+    context.add(".");
+    context.add(this.name);
   }
 
   get children(): readonly SqlElement[] {
@@ -159,11 +159,11 @@ export class Join extends FromClause {
   }
 
   shape(context: ShapeContext): void {
-    context.key += `join${this.isouter ? "o" : ""}${this.full ? "f" : ""}(`;
+    context.add(this.full ? "fulljoin" : this.isouter ? "leftjoin" : "join");
     this.left.shape(context);
     this.right.shape(context);
     this.on.shape(context);
-    context.key += ")";
+    context.add(")");
   }
 
   get children(): readonly SqlElement[] {
@@ -225,11 +225,11 @@ export class Alias extends FromClause {
   }
 
   shapeRef(context: ShapeContext): void {
-    context.key += "n";
-    context.text(this.name);
-    context.key += "(";
+    context.add("n");
+    context.add(this.name);
+    context.add("(");
     this.element.shapeRef(context);
-    context.key += ")";
+    context.add(")");
   }
 
   /** The element's foreign keys, moved onto our own columns. */
@@ -240,10 +240,10 @@ export class Alias extends FromClause {
   }
 
   shape(context: ShapeContext): void {
-    context.key += "alias(";
+    context.add("alias(");
     this.element.shape(context);
-    context.text(this.name);
-    context.key += ")";
+    context.add(this.name);
+    context.add(")");
   }
 
   get children(): readonly SqlElement[] {

@@ -89,23 +89,25 @@ export class FunctionElement<T> extends ColumnElement<T> {
   }
 
   shape(context: ShapeContext): void {
-    context.key += `f${this.name}${this.star ? "*" : ""}${this.distinctArgs ? "d" : ""}(`;
+    context.add("f");
+    context.add(this.name);
+    context.add(this.star ? "*" : this.distinctArgs ? "distinct" : "(");
     for (const arg of this.args) {
       arg.shape(context);
-      context.key += ",";
+      context.add(",");
     }
-    context.key += ")";
+    context.add(")");
     if (this.filterCondition !== undefined) {
-      context.key += "filter(";
+      context.add("filter(");
       this.filterCondition.shape(context);
-      context.key += ")";
+      context.add(")");
     }
     if (this.window !== undefined) {
-      context.key += "over(";
+      context.add("over(");
       for (const item of this.window.partitionBy ?? []) item.shape(context);
-      context.key += ";";
+      context.add(";");
       for (const item of this.window.orderBy ?? []) item.shape(context);
-      context.key += ")";
+      context.add(")");
     }
   }
 

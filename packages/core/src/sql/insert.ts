@@ -74,11 +74,11 @@ export class Excluded extends FromClause {
   }
 
   shapeRef(context: ShapeContext): void {
-    context.key += "excluded";
+    context.add("excluded");
   }
 
   shape(context: ShapeContext): void {
-    context.key += "excluded";
+    context.add("excluded");
   }
 
   get children(): readonly SqlElement[] {
@@ -253,42 +253,44 @@ export class Insert<
 
   shape(context: ShapeContext): void {
     const plan = this.plan(context);
-    context.key += `insert(t${this.table.fromId}(`;
+    context.add("insert(t");
+    context.add(this.table.fromId);
     for (const column of plan.columns) {
-      context.text(column.name);
-      context.key += ",";
+      context.add(column.name);
+      context.add(",");
     }
-    context.key += ")";
+    context.add(")");
     if (plan.rows !== undefined) {
-      context.key += `values${plan.rows.length}(`;
+      context.add("values(");
+      context.add(plan.rows.length);
       for (const row of plan.rows) for (const value of row) value.shape(context);
-      context.key += ")";
+      context.add(")");
     }
     plan.select?.shape(context);
     const conflict = this.conflict;
     if (conflict !== undefined) {
-      context.key += "conflict(";
+      context.add("conflict(");
       for (const element of conflict.indexElements) element.shape(context);
       if (conflict.indexWhere !== undefined) {
-        context.key += "iw";
+        context.add("iw");
         conflict.indexWhere.shape(context);
       }
-      if (conflict.constraint !== undefined) context.text(conflict.constraint);
+      if (conflict.constraint !== undefined) context.add(conflict.constraint);
       if (conflict.set !== undefined) {
-        context.key += "set";
+        context.add("set");
         for (const [column, value] of conflict.set) {
-          context.text(column.name);
+          context.add(column.name);
           value.shape(context);
         }
       }
       if (conflict.where !== undefined) {
-        context.key += "w";
+        context.add("w");
         conflict.where.shape(context);
       }
-      context.key += ")";
+      context.add(")");
     }
     this.shapeReturning(context);
-    context.key += ")";
+    context.add(")");
   }
 
   get children(): readonly SqlElement[] {

@@ -197,14 +197,15 @@ export class CompoundSelect<Columns = unknown> extends SelectBase<Columns> {
   }
 
   shape(context: ShapeContext): void {
-    context.key += "compound(";
+    context.add("compound(");
     this.first.shape(context);
     for (const member of this.members) {
-      context.key += `${member.operator}${member.all ? "all" : ""}`;
+      context.add(member.operator);
+      context.add(member.all ? "all" : "distinct");
       member.select.shape(context);
     }
     shapeCommon(this, context);
-    context.key += ")";
+    context.add(")");
   }
 
   get children(): readonly SqlElement[] {
@@ -215,16 +216,16 @@ export class CompoundSelect<Columns = unknown> extends SelectBase<Columns> {
 /** Appends ORDER BY / LIMIT / OFFSET to a shape key. */
 export function shapeCommon(select: SelectCommon, context: ShapeContext): void {
   if (select.orderByClause.length > 0) {
-    context.key += "orderby(";
+    context.add("orderby(");
     for (const item of select.orderByClause) item.shape(context);
-    context.key += ")";
+    context.add(")");
   }
   if (select.limitClause !== undefined) {
-    context.key += "limit";
+    context.add("limit");
     select.limitClause.shape(context);
   }
   if (select.offsetClause !== undefined) {
-    context.key += "offset";
+    context.add("offset");
     select.offsetClause.shape(context);
   }
 }

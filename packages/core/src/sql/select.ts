@@ -241,32 +241,34 @@ export class Select<Items extends readonly SelectItem[] = readonly SelectItem[]>
   }
 
   shape(context: ShapeContext): void {
-    context.key += "select(";
+    context.add("select(");
     for (const item of this.items) {
       item.shape(context);
-      context.key += ",";
+      context.add(",");
     }
-    context.key += "from(";
+    context.add("from(");
     for (const from of this.fromClauses) from.shape(context);
-    context.key += ")";
+    context.add(")");
     shapeList(context, "where", this.whereClause);
     shapeList(context, "groupby", this.groupByClause);
     shapeList(context, "having", this.havingClause);
-    if (this.distinctClause === true) context.key += "distinct";
+    if (this.distinctClause === true) context.add("distinct");
     else if (this.distinctClause !== false) shapeList(context, "distincton", this.distinctClause);
     const lock = this.lockClause;
     if (lock !== undefined) {
-      context.key += `lock${lock.read ? "r" : ""}${lock.keyShare ? "k" : ""}${lock.nowait ? "n" : ""}${lock.skipLocked ? "s" : ""}(`;
+      context.add(
+        `lock${lock.read ? "r" : ""}${lock.keyShare ? "k" : ""}${lock.nowait ? "n" : ""}${lock.skipLocked ? "s" : ""}(`,
+      );
       for (const from of lockTargets(lock)) from.shapeRef(context);
-      context.key += ")";
+      context.add(")");
     }
     if (this.correlation !== "auto") {
-      context.key += "correlate(";
+      context.add("correlate(");
       for (const from of this.correlation) from.shapeRef(context);
-      context.key += ")";
+      context.add(")");
     }
     shapeCommon(this, context);
-    context.key += ")";
+    context.add(")");
   }
 
   get children(): readonly SqlElement[] {
@@ -310,12 +312,12 @@ export function lockTargets(lock: LockOptions): readonly FromClause[] {
 
 function shapeList(context: ShapeContext, name: string, items: readonly SqlElement[]): void {
   if (items.length === 0) return;
-  context.key += `${name}(`;
+  context.add(name);
   for (const item of items) {
     item.shape(context);
-    context.key += ",";
+    context.add(",");
   }
-  context.key += ")";
+  context.add(")");
 }
 
 /** The result columns of selected (or returned) items: FROM items expand to their columns. */

@@ -37,21 +37,23 @@ export class Subquery<Columns = Readonly<Record<string, ColumnClause<unknown>>>>
   }
 
   shapeRef(context: ShapeContext): void {
-    if (this.name === undefined) context.key += `anon${context.anonymousNumber(this)}`;
-    else {
-      context.key += "n";
-      context.text(this.name);
+    if (this.name === undefined) {
+      context.add("anon");
+      context.add(context.anonymousNumber(this));
+    } else {
+      context.add("n");
+      context.add(this.name);
     }
     if (!context.seen.has(this)) {
       context.seen.add(this);
-      context.key += "=(";
+      context.add("=(");
       this.element.shape(context);
-      context.key += ")";
+      context.add(")");
     }
   }
 
   shape(context: ShapeContext): void {
-    context.key += "subquery";
+    context.add("subquery");
     this.shapeRef(context);
   }
 
@@ -116,21 +118,23 @@ export class Cte<Columns = Readonly<Record<string, ColumnClause<unknown>>>> exte
 
   shapeRef(context: ShapeContext): void {
     const root = this.root;
-    if (root.name === undefined) context.key += `anon${context.anonymousNumber(root)}`;
-    else {
-      context.key += "n";
-      context.text(root.name);
+    if (root.name === undefined) {
+      context.add("anon");
+      context.add(context.anonymousNumber(root));
+    } else {
+      context.add("n");
+      context.add(root.name);
     }
     if (!context.seen.has(this)) {
       context.seen.add(this);
-      context.key += `=${this.recursive ? "r" : ""}(`;
+      context.add(this.recursive ? "=recursive" : "=");
       this.element.shape(context);
-      context.key += ")";
+      context.add(")");
     }
   }
 
   shape(context: ShapeContext): void {
-    context.key += "cte";
+    context.add("cte");
     this.shapeRef(context);
   }
 
@@ -168,15 +172,15 @@ export class CteAlias<Columns = Readonly<Record<string, ColumnClause<unknown>>>>
   }
 
   shapeRef(context: ShapeContext): void {
-    context.key += "n";
-    context.text(this.name);
-    context.key += "(";
+    context.add("n");
+    context.add(this.name);
+    context.add("(");
     this.cte.shapeRef(context);
-    context.key += ")";
+    context.add(")");
   }
 
   shape(context: ShapeContext): void {
-    context.key += "ctealias";
+    context.add("ctealias");
     this.shapeRef(context);
   }
 
@@ -199,9 +203,9 @@ export class ScalarSubquery<T> extends ColumnElement<T> {
   }
 
   shape(context: ShapeContext): void {
-    context.key += "scalar(";
+    context.add("scalar(");
     this.element.shape(context);
-    context.key += ")";
+    context.add(")");
   }
 
   get children(): readonly SqlElement[] {

@@ -64,10 +64,10 @@ export class TextClause extends ColumnElement<unknown> {
   }
 
   shape(context: ShapeContext): void {
-    context.key += "text(";
-    context.text(this.source);
+    context.add("text(");
+    context.add(this.source);
     for (const bind of this.binds) bind.shape(context);
-    context.key += ")";
+    context.add(")");
   }
 
   get children(): readonly SqlElement[] {

@@ -97,19 +97,21 @@ export class Update<
   }
 
   shape(context: ShapeContext): void {
-    context.key += `update(t${this.table.fromId}set(`;
+    context.add("update(t");
+    context.add(this.table.fromId);
+    context.add("set(");
     for (const [column, value] of this.plan(context)) {
-      context.text(column.name);
+      context.add(column.name);
       value.shape(context);
     }
-    context.key += ")where(";
+    context.add(")where(");
     for (const condition of this.whereClause) {
       condition.shape(context);
-      context.key += ",";
+      context.add(",");
     }
-    context.key += ")";
+    context.add(")");
     this.shapeReturning(context);
-    context.key += ")";
+    context.add(")");
   }
 
   get children(): readonly SqlElement[] {
