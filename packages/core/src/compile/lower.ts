@@ -1,13 +1,10 @@
 import type {
-  AliasNode,
   ColumnNode,
   CommonTableExpressionNode,
   FromNode,
-  IdentifierNode,
   OperationNode,
   OrderByItemNode,
   OrderByNode,
-  RawNode,
   ReferenceNode,
   RootOperationNode,
   SelectionNode,
@@ -15,7 +12,6 @@ import type {
   SelectQueryNode,
   TableNode,
   ValueNode,
-  WhereNode,
   WithNode,
 } from "kysely";
 import { CompileError } from "../errors.ts";
