@@ -42,15 +42,37 @@ export {
   UniqueConstraint,
 } from "./schema/constraints.ts";
 export {
+  AddConstraint,
+  type ConstraintDefinition,
+  CreateEnumType,
+  CreateIndex,
+  CreateTable,
+  type CreateTableOptions,
+  DdlStatement,
+  DropConstraint,
+  type DropConstraintOptions,
+  DropEnumType,
+  DropIndex,
+  DropTable,
+  type DropTableOptions,
+  SetComment,
+  type TableConstraint,
+} from "./schema/ddl.ts";
+export type { SchemaConnection, SchemaOptions } from "./schema/ddl-runner.ts";
+export type { EnumTypeLike } from "./schema/enum-ddl.ts";
+export {
   ForeignKey,
   type ForeignKeyAction,
   ForeignKeyConstraint,
   type ForeignKeyOptions,
 } from "./schema/foreign-key.ts";
 export { MetaData, type MetaDataOptions } from "./schema/metadata.ts";
+export { sortTables, type TableOrder } from "./schema/sort-tables.ts";
+export type { AliasColumns } from "./schema/table.ts";
 export { Table, type TableColumns, type TableExtra, type TableOptions } from "./schema/table.ts";
 export { Index, type IndexOptions } from "./schema/table-index.ts";
 export { CaseExpression, case_ } from "./sql/case-expression.ts";
+export type { Condition } from "./sql/column-element.ts";
 export {
   and_,
   asc,
@@ -118,10 +140,44 @@ export { CompoundSelect, SelectBase, type SetOperator } from "./sql/select-base.
 export { Cte, CteAlias, ScalarSubquery, Subquery } from "./sql/subquery.ts";
 export { literalColumn, TextClause, text } from "./sql/text-clause.ts";
 export { Update, update } from "./sql/update.ts";
+export {
+  ARRAY,
+  type ArrayDimensions,
+  type ArrayOptions,
+  type ArrayType,
+  type ArrayValue,
+} from "./types/array-type.ts";
+export { LargeBinary, type LargeBinaryType } from "./types/binary-type.ts";
 export { Boolean } from "./types/boolean-type.ts";
+export {
+  Date,
+  DateTime,
+  type DateTimeOptions,
+  type DateTimeType,
+  type DateType,
+  Interval,
+  type IntervalParts,
+  type IntervalType,
+  type IntervalValue,
+  makeInterval,
+  Time,
+  type TimeOptions,
+  type TimeType,
+} from "./types/datetime-types.ts";
+export {
+  Enum,
+  type EnumOptions,
+  type EnumType,
+  type NativeEnumOptions,
+  type NonNativeEnumOptions,
+} from "./types/enum-type.ts";
 export { Float } from "./types/float-type.ts";
 export { inferType } from "./types/infer-type.ts";
 export { BigInteger, Integer, SmallInteger } from "./types/integer-types.ts";
+export { JSON, JSONB, type JsonType, type JsonValue } from "./types/json-types.ts";
 export { nullType } from "./types/null-type.ts";
+export { Numeric, type NumericType } from "./types/numeric-type.ts";
 export { type JsOf, resolveType, SqlType, type TypeArg } from "./types/sql-type.ts";
 export { String, Text } from "./types/string-types.ts";
+export { TypeDecorator } from "./types/type-decorator.ts";
+export { UUID, Uuid, type UuidType } from "./types/uuid-type.ts";

@@ -7,12 +7,14 @@ import { ShapeContext, type SqlElement } from "../sql/element.ts";
 import type { ResultColumn } from "../sql/executable.ts";
 import { lowerStatement, ParameterMarker } from "./lower.ts";
 
-/** A compiled statement shape: its SQL and where each parameter's value comes from. */
+/**
+ * A compiled statement shape: its SQL and where each parameter's value comes from. Result column
+ * types are not part of it: equal SQL can read different types (func.call(..., Text) vs Integer).
+ */
 export interface CompiledTemplate {
   readonly sql: string;
   /** For each $n, the index of the bind (in shape-traversal order) that supplies it. */
   readonly slots: readonly number[];
-  readonly resultColumns: readonly ResultColumn[];
 }
 
 /** SQL, its parameters (validated and converted for the driver), and how to read its rows. */
@@ -76,7 +78,7 @@ export function compileStatement(
   const slots = template.slots;
   const parameters = new Array<unknown>(slots.length);
   for (let i = 0; i < slots.length; i++) parameters[i] = values[slots[i]!];
-  return new Compiled(template.sql, parameters, template.resultColumns, cached);
+  return new Compiled(template.sql, parameters, statement.resultColumns, cached);
 }
 
 function buildTemplate(
@@ -92,7 +94,7 @@ function buildTemplate(
     }
     return parameter.index;
   });
-  return { sql, slots, resultColumns: statement.resultColumns };
+  return { sql, slots };
 }
 
 /** Each bind's value, checked against its type and converted for the driver. */

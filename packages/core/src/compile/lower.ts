@@ -5,6 +5,7 @@ import type {
   OperationNode,
   OrderByItemNode,
   OrderByNode,
+  RawNode,
   ReferenceNode,
   RootOperationNode,
   SelectionNode,
@@ -15,13 +16,14 @@ import type {
   WithNode,
 } from "kysely";
 import { CompileError } from "../errors.ts";
-import type { BindParameter, ColumnElement, Ordering } from "../sql/column-element.ts";
+import type { BindParameter, ColumnElement, Label, Ordering } from "../sql/column-element.ts";
 import { Precedence, type ShapeContext, type SqlElement } from "../sql/element.ts";
 import type { ElementKind, ElementKinds } from "../sql/element-kinds.ts";
 import type { ColumnClause, FromClause, Join } from "../sql/from-clause.ts";
 import type { Select } from "../sql/select.ts";
 import type { CompoundSelect, SelectBase } from "../sql/select-base.ts";
 import type { Cte } from "../sql/subquery.ts";
+import { ddlLowerers } from "./lower-ddl.ts";
 import { dmlLowerers } from "./lower-dml.ts";
 import { alias, binary, columnNode, freeze, operatorNode, parens, raw, table, where } from "./nodes.ts";
 
@@ -51,11 +53,20 @@ export class Lowering {
   declare readonly scopes: Set<FromClause>[];
   /** CTE definitions by root, in dependency order once complete. */
   declare readonly ctes: Map<Cte, CommonTableExpressionNode | undefined>;
+  /** For each CTE root, the CTE (root or a restatement) whose SELECT defines it here. */
+  declare readonly cteDefiners: Map<Cte, Cte>;
   /** Values are written into the SQL as literals (DDL) instead of parameter markers. */
   declare readonly inlineValues: boolean;
   recursiveCte: boolean;
 
-  constructor(shapes: ShapeContext, inlineValues: boolean) {
+  declare readonly statement: SqlElement;
+  declare private anonymousNames: string[] | undefined;
+  declare private takenNames: Set<string> | undefined;
+
+  constructor(statement: SqlElement, shapes: ShapeContext, inlineValues: boolean) {
+    this.statement = statement;
+    this.anonymousNames = undefined;
+    this.takenNames = undefined;
     this.shapes = shapes;
     this.inlineValues = inlineValues;
     this.bindIndex = new Map();
@@ -64,13 +75,27 @@ export class Lowering {
     });
     this.scopes = [];
     this.ctes = new Map();
+    this.cteDefiners = new Map();
     this.recursiveCte = false;
   }
 
-  /** The rendered name of a FROM item's qualifier: its name, or anon_N when it has none. */
+  /**
+   * The rendered name of a FROM item's qualifier: its name, or for an unnamed one anon_1, anon_2...
+   * in order of appearance, skipping names the statement already uses (a table called anon_1).
+   */
   nameOf(from: FromClause & { readonly name?: string | undefined }): string {
     if (from.name !== undefined) return from.name;
-    return `anon_${this.shapes.anonymousNumber(from)}`;
+    const number = this.shapes.anonymousNumber(from);
+    if (this.anonymousNames === undefined) {
+      this.anonymousNames = [];
+      this.takenNames = namesIn(this.statement);
+    }
+    let candidate = this.anonymousNames.length;
+    while (this.anonymousNames.length < number) {
+      candidate++;
+      if (!this.takenNames!.has(`anon_${candidate}`)) this.anonymousNames.push(`anon_${candidate}`);
+    }
+    return this.anonymousNames[number - 1]!;
   }
 
   enclosing(): Set<FromClause> {
@@ -114,7 +139,13 @@ export class Lowering {
     return items.flatMap((item) =>
       isFrom(item)
         ? Object.values(item.columns).map((column) => selection(columnReference(column, this)))
-        : [selection(lower(item, this))],
+        : [
+            selection(
+              item.kind === "label"
+                ? alias(lower((item as Label<unknown>).element, this), (item as Label<unknown>).name)
+                : lower(item, this),
+            ),
+          ],
     );
   }
 
@@ -134,15 +165,34 @@ export function lowerStatement(
   shapes: ShapeContext,
   inlineValues = false,
 ): RootOperationNode {
-  const lowering = new Lowering(shapes, inlineValues);
+  const lowering = new Lowering(statement, shapes, inlineValues);
   const node = lowerTop(statement, lowering);
   return attachWith(node, lowering);
+}
+
+/** Every name a statement gives a FROM item (tables, aliases, named subqueries and CTEs). */
+function namesIn(statement: SqlElement): Set<string> {
+  const names = new Set<string>();
+  const seen = new Set<SqlElement>();
+  const visit = (element: SqlElement): void => {
+    if (seen.has(element)) return;
+    seen.add(element);
+    const name = (element as { name?: unknown }).name;
+    if (isFrom(element) && typeof name === "string") names.add(name);
+    for (const child of element.children) visit(child);
+    if (element.kind === "column") {
+      const from = (element as ColumnClause<unknown>).from;
+      if (from !== undefined) visit(from);
+    }
+  };
+  visit(statement);
+  return names;
 }
 
 function lowerTop(statement: SqlElement, lowering: Lowering): OperationNode {
   const kind = statement.kind;
   if (kind === "select") return lowerSelect(statement as Select, lowering, false);
-  if (kind === "compoundSelect") return lowerCompound(statement as CompoundSelect, lowering, false);
+  if (kind === "compoundSelect") return lowerCompound(statement as CompoundSelect, lowering, false, true);
   return lower(statement, lowering);
 }
 
@@ -164,11 +214,18 @@ function operand(
   const node = lower(element, lowering);
   const precedence =
     "precedence" in element ? (element as ColumnElement<unknown>).precedence : Precedence.atom;
-  return precedence < parentPrecedence ||
-    (right && precedence === parentPrecedence && precedence !== Precedence.atom)
-    ? parens(node)
-    : node;
+  // Equal precedence needs parentheses on the right of a left-associative operator, and on both
+  // sides of PostgreSQL's non-associative ones (a < b = c is a syntax error). A unary minus under
+  // another is "on the right" too: -(-x), never --x, which would start a comment.
+  const tie =
+    precedence === parentPrecedence &&
+    precedence !== Precedence.atom &&
+    (right || NON_ASSOCIATIVE.has(precedence));
+  return precedence < parentPrecedence || tie ? parens(node) : node;
 }
+
+const KEYWORDS = new Set(["true", "false", "null"]);
+const NON_ASSOCIATIVE = new Set<number>([Precedence.is, Precedence.comparison, Precedence.like]);
 
 /** Conditions joined by AND (or OR), each parenthesised when it binds looser. */
 function conjunction(
@@ -223,7 +280,13 @@ function fromItem(from: FromClause, lowering: Lowering): OperationNode {
   switch (from.kind) {
     case "join": {
       const join = from as Join;
-      const type = join.full ? "full join" : join.isouter ? "left join" : "inner join";
+      const type = join.full
+        ? "full join"
+        : join.rightOuter
+          ? "right join"
+          : join.isouter
+            ? "left join"
+            : "inner join";
       const right =
         join.right.kind === "join" ? parens(fromItem(join.right, lowering)) : fromItem(join.right, lowering);
       return raw(
@@ -257,7 +320,11 @@ function lowerSelect(select: Select, lowering: Lowering, correlate: boolean): Se
       select.correlation === "auto"
         ? enclosing
         : new Set(select.correlation.filter((from) => enclosing.has(from)));
-    froms = froms.filter((from) => !allowed.has(from));
+    // As SQLAlchemy: auto-correlation applies to a SELECT of more than one FROM item, so
+    // `x > (select avg(x) from t)` inside a statement on t keeps its own t. Unlike SQLAlchemy, a
+    // SELECT that loses every FROM item this way stays valid: PostgreSQL takes a SELECT without
+    // FROM, fully correlated, which is what it means. An explicit correlate() always applies.
+    if (select.correlation !== "auto" || froms.length > 1) froms = froms.filter((from) => !allowed.has(from));
   }
   const scope = new Set<FromClause>(froms.flatMap((from) => from.parts));
   const fromNodes = froms.map((from) => fromItem(from, lowering));
@@ -347,12 +414,13 @@ function lockOf(
 
 /**
  * ORDER BY / LIMIT / OFFSET of a SELECT or compound. A compound's ORDER BY can only name its output
- * columns, so columns there are written by name alone.
+ * columns, so columns there are written by name alone; a label of the SELECT list is ordered by name.
  */
 function lowerCommon(select: SelectBase, lowering: Lowering, outputNames = false): Partial<SelectQueryNode> {
+  const listed = new Set<SqlElement>(select.kind === "select" ? (select as Select).items : []);
   return {
     ...(select.orderByClause.length > 0
-      ? { orderBy: orderBy(select.orderByClause, lowering, outputNames) }
+      ? orderByPart(orderBy(select.orderByClause, lowering, outputNames, listed))
       : {}),
     ...(select.limitClause !== undefined
       ? { limit: freeze({ kind: "LimitNode", limit: lower(select.limitClause, lowering) }) }
@@ -367,22 +435,36 @@ function orderBy(
   items: readonly (ColumnElement<unknown> | Ordering)[],
   lowering: Lowering,
   outputNames = false,
-): OrderByNode {
-  return freeze({
-    kind: "OrderByNode",
-    items: items.map((item) => orderByItem(item, lowering, outputNames)),
-  });
+  listed: ReadonlySet<SqlElement> = new Set(),
+): OrderByNode | undefined {
+  // PostgreSQL refuses a constant sort key (an empty IN or AND renders `false` / `true`), even in
+  // parentheses; sorting by a constant does nothing, so it is left out.
+  const nodes = items
+    .map((item) => orderByItem(item, lowering, outputNames, listed))
+    .filter(
+      (node) =>
+        !(node.orderBy.kind === "RawNode" && KEYWORDS.has((node.orderBy as RawNode).sqlFragments.join(""))),
+    );
+  return nodes.length === 0 ? undefined : freeze({ kind: "OrderByNode", items: nodes });
+}
+
+function orderByPart(node: OrderByNode | undefined): { orderBy?: OrderByNode } {
+  return node === undefined ? {} : { orderBy: node };
 }
 
 function orderByItem(
   item: ColumnElement<unknown> | Ordering,
   lowering: Lowering,
   outputNames = false,
+  listed: ReadonlySet<SqlElement> = new Set(),
 ): OrderByItemNode {
-  const sortKey = (element: ColumnElement<unknown>): OperationNode =>
-    outputNames && element.kind === "column"
-      ? columnNode((element as ColumnClause<unknown>).name)
-      : lower(element, lowering);
+  const sortKey = (element: ColumnElement<unknown>): OperationNode => {
+    if (element.kind === "label" && (outputNames || listed.has(element))) {
+      return columnNode((element as Label<unknown>).name);
+    }
+    if (outputNames && element.kind === "column") return columnNode((element as ColumnClause<unknown>).name);
+    return lower(element, lowering);
+  };
   if (item.kind !== "ordering")
     return freeze({ kind: "OrderByItemNode", orderBy: sortKey(item as ColumnElement<unknown>) });
   const ordering = item as Ordering;
@@ -399,7 +481,12 @@ function orderByItem(
  * OFFSET (or a nested compound) goes in parentheses, and when the first one needs them the whole
  * compound is written out as raw SQL around the parenthesised members.
  */
-function lowerCompound(compound: CompoundSelect, lowering: Lowering, correlate: boolean): OperationNode {
+function lowerCompound(
+  compound: CompoundSelect,
+  lowering: Lowering,
+  correlate: boolean,
+  top = false,
+): OperationNode {
   const needsParens = (select: SelectBase): boolean =>
     select.kind === "compoundSelect" ||
     select.orderByClause.length > 0 ||
@@ -437,14 +524,18 @@ function lowerCompound(compound: CompoundSelect, lowering: Lowering, correlate: 
     parameters.push(clause);
   }
   fragments.push("");
-  return raw(fragments, parameters);
+  // Kysely parenthesises a nested SELECT node, not raw SQL: a nested compound needs its own.
+  return top ? raw(fragments, parameters) : parens(raw(fragments, parameters));
 }
 
 /** Registers a CTE for the WITH clause (its dependencies first) and returns its reference. */
 function defineCte(cte: Cte, lowering: Lowering): OperationNode {
   const root = cte.root;
   const name = lowering.nameOf(root);
-  if (!lowering.ctes.has(root)) {
+  const definer = lowering.cteDefiners.get(root);
+  // Not yet defined, or defined by a CTE this one restates (the recursive union of it): (re)define.
+  if (definer === undefined || (definer !== cte && restates(cte, definer))) {
+    lowering.cteDefiners.set(root, cte);
     lowering.ctes.set(root, undefined); // in progress: a recursive reference finds it here
     if (cte.recursive || root.recursive) lowering.recursiveCte = true;
     const saved = lowering.scopes.splice(0);
@@ -462,6 +553,13 @@ function defineCte(cte: Cte, lowering: Lowering): OperationNode {
     );
   }
   return table(name);
+}
+
+function restates(cte: Cte, other: Cte): boolean {
+  for (let earlier = cte.restates; earlier !== undefined; earlier = earlier.restates) {
+    if (earlier === other) return true;
+  }
+  return false;
 }
 
 function attachWith(node: OperationNode, lowering: Lowering): RootOperationNode {
@@ -492,6 +590,12 @@ const expressionLowerers = {
       });
     }
     const index = lowering.bindIndex.get(bind);
+    if (index !== undefined && bind.renderCast) {
+      return raw(
+        ["", `::${bind.type.ddl()}`],
+        [freeze({ kind: "ValueNode", value: new ParameterMarker(index) })],
+      );
+    }
     if (index === undefined)
       throw new CompileError("a bind parameter was not seen by the shape traversal (a bug)");
     return freeze({ kind: "ValueNode", value: new ParameterMarker(index) }) satisfies ValueNode;
@@ -509,7 +613,7 @@ const expressionLowerers = {
     const inner =
       "returnsRows" in expression.operand
         ? lowerRowSource(expression.operand as SelectBase, lowering, true)
-        : operand(expression.operand, expression.precedence, false, lowering);
+        : operand(expression.operand, expression.precedence, true, lowering);
     return freeze({
       kind: "UnaryOperationNode",
       operator: operatorNode(expression.operator),
@@ -553,7 +657,8 @@ const expressionLowerers = {
         operand(expression.pattern, Precedence.like, true, lowering),
       ],
     ),
-  label: (label, lowering) => alias(lower(label.element, lowering), label.name),
+  // A label names its expression in a SELECT list (see selections()); anywhere else it is the expression.
+  label: (label, lowering) => lower(label.element, lowering),
   cast: (cast, lowering) =>
     freeze({
       kind: "CastNode",
@@ -566,6 +671,7 @@ const expressionLowerers = {
   alias: (item, lowering) => alias(fromItem(item.element, lowering), item.name),
   join: (join, lowering) => fromItem(join, lowering),
   function: (call, lowering) => {
+    if (call.bare) return raw([call.name]);
     const args = call.star ? [raw(["*"])] : call.args.map((arg) => lower(arg, lowering));
     if (!call.distinctArgs && call.filterCondition === undefined && call.window === undefined) {
       return freeze({ kind: "FunctionNode", func: call.name, arguments: args }) as OperationNode;
@@ -620,4 +726,4 @@ const expressionLowerers = {
 } satisfies Partial<Lowerers>;
 
 // Every kind, from every module that defines some: a missing one is a compile error here.
-const lowerers: Lowerers = { ...expressionLowerers, ...dmlLowerers };
+const lowerers: Lowerers = { ...expressionLowerers, ...dmlLowerers, ...ddlLowerers };

@@ -1,6 +1,6 @@
-import { ArgumentError } from "../errors.ts";
 import type { ColumnElement } from "../sql/column-element.ts";
 import { ColumnClause } from "../sql/from-clause.ts";
+import { checkIdentifier } from "../sql/identifier.ts";
 import type { SqlType, TypeArg } from "../types/sql-type.ts";
 import { resolveType } from "../types/sql-type.ts";
 import { ForeignKey } from "./foreign-key.ts";
@@ -89,7 +89,7 @@ export class Column<T, K extends string = string> extends ColumnClause<T, K> {
   constructor(key: K, spec: ColumnSpec<unknown, boolean>, table: Table) {
     const options = spec.options;
     const name = options.name ?? key;
-    if (name === "") throw new ArgumentError(`column "${key}": the SQL name cannot be empty`);
+    checkIdentifier(name, `column "${key}"`);
     super(key, name, spec.type, table);
     this.table = table;
     this.primaryKey = options.primaryKey ?? false;

@@ -105,7 +105,8 @@ function resolveTarget(from: Table, target: ForeignKeyTarget): Column<unknown> {
   }
   const columnName = parts.pop()!;
   const tableName = parts.pop()!;
-  const schema = parts.pop() ?? from.schema;
+  // As in SQLAlchemy: an unqualified target is in the MetaData's default schema, not the referencing table's.
+  const schema = parts.pop() ?? from.metadata.schema;
   const table = from.metadata.table(tableName, schema);
   if (table === undefined) {
     throw new NoReferencedTableError(

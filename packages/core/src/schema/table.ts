@@ -1,6 +1,14 @@
 import { ArgumentError } from "../errors.ts";
 import type { ShapeContext, SqlElement } from "../sql/element.ts";
-import { Alias, type ColumnPair, FromClause, unalias } from "../sql/from-clause.ts";
+import {
+  Alias,
+  type ColumnClause,
+  type ColumnPair,
+  columnMap,
+  FromClause,
+  unalias,
+} from "../sql/from-clause.ts";
+import { checkIdentifier } from "../sql/identifier.ts";
 import { Column, ColumnSpec } from "./column.ts";
 import { CheckConstraint, PrimaryKeyConstraint, UniqueConstraint } from "./constraints.ts";
 import { ForeignKeyConstraint } from "./foreign-key.ts";
@@ -32,6 +40,13 @@ export type TableColumns<Cols> = {
     : never;
 };
 
+/** The columns of an alias of a table: the table's columns, qualified by the alias. */
+export type AliasColumns<Cols> = {
+  readonly [K in keyof Cols & string]: Cols[K] extends ColumnSpec<infer T, infer N>
+    ? ColumnClause<N extends true ? T | null : T, K>
+    : never;
+};
+
 /**
  * A table: `new Table("users", metadata, { id: column(Integer, { primaryKey: true }), ... })`.
  * Registers itself in its MetaData.
@@ -54,16 +69,17 @@ export class Table<
 
   constructor(name: string, metadata: MetaData, columns: Cols, ...extras: TableExtra[]) {
     super();
-    if (name === "") throw new ArgumentError("a table needs a name");
     const options: TableOptions = {};
     for (const extra of extras) if (isOptions(extra)) Object.assign(options, extra);
+    checkIdentifier(name, "Table");
+    if (options.schema !== undefined) checkIdentifier(options.schema, `schema of table "${name}"`);
     this.kind = "table";
     this.name = name;
     this.schema = options.schema ?? metadata.schema;
     this.metadata = metadata;
     this.comment = options.comment;
 
-    const built: Record<string, Column<unknown>> = {};
+    const built = columnMap<Column<unknown>>();
     const byName = new Map<string, Column<unknown>>();
     for (const [key, spec] of Object.entries(columns)) {
       if (!(spec instanceof ColumnSpec))
@@ -153,8 +169,8 @@ export class Table<
     (this.indexes as Index[]).push(index);
   }
 
-  alias(name: string): Alias {
-    return new Alias(this, name);
+  alias(name: string): Alias<AliasColumns<Cols>> {
+    return new Alias<AliasColumns<Cols>>(this, name);
   }
 
   override foreignKeysTo(target: FromClause): ColumnPair[][] {

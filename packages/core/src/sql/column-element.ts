@@ -1,3 +1,4 @@
+import { ArgumentError } from "../errors.ts";
 import { Boolean as booleanType } from "../types/boolean-type.ts";
 import { inferType } from "../types/infer-type.ts";
 import { nullType } from "../types/null-type.ts";
@@ -5,6 +6,8 @@ import type { SqlType, TypeArg } from "../types/sql-type.ts";
 import { resolveType } from "../types/sql-type.ts";
 import { String as stringType } from "../types/string-types.ts";
 import { Precedence, type ShapeContext, SqlElement } from "./element.ts";
+import { checkIdentifier } from "./identifier.ts";
+import type { TextClause } from "./text-clause.ts";
 
 /**
  * The column-expression algebra: ColumnElement (every SQL expression that has a value) with its
@@ -43,10 +46,10 @@ export abstract class ColumnElement<T> extends SqlElement {
 
   // Comparison. eq(null) and ne(null) mean IS NULL / IS NOT NULL.
   eq(other: Operand<T> | null): ColumnElement<boolean> {
-    return other === null ? this.isNull() : compare(this, "=", other);
+    return other === null || other === Keyword.null ? this.isNull() : compare(this, "=", other);
   }
   ne(other: Operand<T> | null): ColumnElement<boolean> {
-    return other === null ? this.isNotNull() : compare(this, "<>", other);
+    return other === null || other === Keyword.null ? this.isNotNull() : compare(this, "<>", other);
   }
   lt(other: Operand<T>): ColumnElement<boolean> {
     return compare(this, "<", other);
@@ -95,28 +98,28 @@ export abstract class ColumnElement<T> extends SqlElement {
     pattern: Operand<string>,
     options?: LikeOptions,
   ): ColumnElement<boolean> {
-    return new Like(this, "like", this.coerce(pattern), options?.escape);
+    return new Like(this, "like", pattern_(this, pattern), options?.escape);
   }
   notLike(
     this: ColumnElement<string | null>,
     pattern: Operand<string>,
     options?: LikeOptions,
   ): ColumnElement<boolean> {
-    return new Like(this, "not like", this.coerce(pattern), options?.escape);
+    return new Like(this, "not like", pattern_(this, pattern), options?.escape);
   }
   ilike(
     this: ColumnElement<string | null>,
     pattern: Operand<string>,
     options?: LikeOptions,
   ): ColumnElement<boolean> {
-    return new Like(this, "ilike", this.coerce(pattern), options?.escape);
+    return new Like(this, "ilike", pattern_(this, pattern), options?.escape);
   }
   notIlike(
     this: ColumnElement<string | null>,
     pattern: Operand<string>,
     options?: LikeOptions,
   ): ColumnElement<boolean> {
-    return new Like(this, "not ilike", this.coerce(pattern), options?.escape);
+    return new Like(this, "not ilike", pattern_(this, pattern), options?.escape);
   }
   startswith(this: ColumnElement<string | null>, value: Operand<string>): ColumnElement<boolean> {
     return likeLiteral(this, value, "", "%");
@@ -195,7 +198,9 @@ function coerceTo(
   columnPath: string | undefined,
 ): ColumnElement<unknown> {
   if (value instanceof ColumnElement) return value;
-  return new BindParameter(undefined, value, type === nullType ? inferType(value) : type, columnPath);
+  if (type === nullType)
+    return new BindParameter(undefined, value, inferType(value), columnPath, true, undefined, true);
+  return new BindParameter(undefined, value, type, columnPath);
 }
 
 function compare<T>(left: ColumnElement<T>, operator: string, right: unknown): ColumnElement<boolean> {
@@ -245,13 +250,22 @@ function likeLiteral(
     return new Like(left, "like", pattern, undefined);
   }
   const escaped = value.replace(/[/%_]/g, (char) => LIKE_ESCAPE + char);
-  return new Like(left, "like", left.coerce(before + escaped + after), LIKE_ESCAPE);
+  return new Like(left, "like", pattern_(left, before + escaped + after), LIKE_ESCAPE);
+}
+
+/**
+ * A LIKE pattern: text of any length (a pattern for a VARCHAR(3) column may be "%abc%"), still
+ * naming the column in errors.
+ */
+function pattern_(subject: ColumnElement<unknown>, pattern: unknown): ColumnElement<unknown> {
+  if (pattern instanceof ColumnElement) return pattern;
+  return new BindParameter(undefined, pattern, stringType(), subject.columnPath);
 }
 
 const OPERATOR = /^[A-Za-z !#%&*+\-/<=>?@^|~]+$/;
 function assertOperator(operator: string): void {
   if (!OPERATOR.test(operator) || operator.includes("--") || operator.includes("/*")) {
-    throw new TypeError(`not a SQL operator: ${JSON.stringify(operator)}`);
+    throw new ArgumentError(`not a SQL operator: ${JSON.stringify(operator)}`);
   }
 }
 
@@ -289,6 +303,11 @@ export class BindParameter<T> extends ColumnElement<T> {
   declare readonly target: string | undefined;
   /** Computes the value at each execution when the params give none (a column default). */
   declare readonly callable: (() => unknown) | undefined;
+  /**
+   * Written as `$n::type`: a value with no column to give it a type (literal(), a function argument,
+   * an inferred value) reaches PostgreSQL as `unknown`, which operators and SELECT lists mistype.
+   */
+  declare readonly renderCast: boolean;
 
   constructor(
     key: string | undefined,
@@ -297,6 +316,7 @@ export class BindParameter<T> extends ColumnElement<T> {
     target?: string,
     hasValue = true,
     callable?: () => unknown,
+    renderCast = false,
   ) {
     super();
     this.kind = "bindParameter";
@@ -306,6 +326,7 @@ export class BindParameter<T> extends ColumnElement<T> {
     this.type = type;
     this.target = target;
     this.callable = callable;
+    this.renderCast = renderCast && type !== nullType;
   }
 
   resolve(params: Readonly<Record<string, unknown>> | undefined): unknown {
@@ -318,6 +339,7 @@ export class BindParameter<T> extends ColumnElement<T> {
 
   shape(context: ShapeContext): void {
     context.add("?");
+    if (this.renderCast) context.add(this.type.ddl());
     context.binds.push(this);
   }
 
@@ -338,12 +360,20 @@ export function bindparam<T = unknown>(
       : value === undefined
         ? nullType
         : inferType(value);
-  return new BindParameter<T>(key, value, type, undefined, value !== undefined);
+  return new BindParameter<T>(key, value, type, undefined, value !== undefined, undefined, true);
 }
 
 /** A literal value, sent as a bound parameter (its type inferred from the value unless given). */
 export function literal<T>(value: T, type?: TypeArg<T>): BindParameter<T> {
-  return new BindParameter<T>(undefined, value, type === undefined ? inferType(value) : resolveType(type));
+  return new BindParameter<T>(
+    undefined,
+    value,
+    type === undefined ? inferType(value) : resolveType(type),
+    undefined,
+    true,
+    undefined,
+    true,
+  );
 }
 
 /** SQL keywords that stand as values: NULL, TRUE, FALSE, and DEFAULT (in INSERT / UPDATE values). */
@@ -409,6 +439,8 @@ export class BinaryExpression<T> extends ColumnElement<T> {
     context.add("(");
     this.left.shape(context);
     context.add(this.operator);
+    // A custom op()'s precedence decides its parentheses, so it is part of the shape.
+    context.add(this.binding);
     this.right.shape(context);
     context.add(")");
   }
@@ -487,7 +519,8 @@ export class BooleanClauseList extends ColumnElement<boolean> {
   }
 }
 
-type Condition = ColumnElement<boolean | null>;
+/** A condition: a boolean expression, or raw SQL (`text("x > 1")`). */
+export type Condition = ColumnElement<boolean | null> | TextClause;
 
 /** AND of the clauses (nested ANDs are flattened). */
 export function and_(...clauses: Condition[]): ColumnElement<boolean> {
@@ -601,7 +634,7 @@ export class Like extends ColumnElement<boolean> {
   ) {
     super();
     if (escapeChar !== undefined && (escapeChar.length !== 1 || escapeChar === "'")) {
-      throw new TypeError(
+      throw new ArgumentError(
         `a LIKE escape must be one character other than a quote, got ${JSON.stringify(escapeChar)}`,
       );
     }
@@ -639,6 +672,7 @@ export class Label<T, N extends string = string> extends ColumnElement<T> {
 
   constructor(element: ColumnElement<T>, name: N) {
     super();
+    checkIdentifier(name, "label");
     this.kind = "label";
     this.element = element;
     this.name = name;
@@ -647,6 +681,11 @@ export class Label<T, N extends string = string> extends ColumnElement<T> {
 
   override get selectName(): string {
     return this.name;
+  }
+
+  /** Outside a SELECT list a label is its expression, so it binds as that does. */
+  override get precedence(): number {
+    return this.element.precedence;
   }
 
   shape(context: ShapeContext): void {
@@ -687,7 +726,11 @@ export class Cast<T> extends ColumnElement<T> {
 }
 
 export function cast<T, R>(expression: Operand<T>, type: TypeArg<R>): ColumnElement<R> {
-  const element = expression instanceof ColumnElement ? expression : literal(expression);
+  // A JS value needs no cast of its own: CAST gives PostgreSQL its type.
+  const element =
+    expression instanceof ColumnElement
+      ? expression
+      : new BindParameter(undefined, expression, inferType(expression));
   return new Cast<R>(element, resolveType(type));
 }
 

@@ -1,11 +1,9 @@
 import type { Table } from "../schema/table.ts";
-import type { ColumnElement } from "./column-element.ts";
+import type { ColumnElement, Condition } from "./column-element.ts";
 import { DmlStatement } from "./dml-base.ts";
 import type { ShapeContext, SqlElement } from "./element.ts";
 import type { FromClause } from "./from-clause.ts";
 import { referencedFroms, type SelectItem } from "./select.ts";
-
-type Condition = ColumnElement<boolean | null>;
 
 interface DeleteState<Returning extends readonly SelectItem[]> {
   readonly whereClause: readonly ColumnElement<unknown>[];

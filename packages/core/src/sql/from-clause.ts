@@ -2,8 +2,9 @@ import { AmbiguousForeignKeysError, NoForeignKeysError } from "../errors.ts";
 import { nullType } from "../types/null-type.ts";
 import type { SqlType, TypeArg } from "../types/sql-type.ts";
 import { resolveType } from "../types/sql-type.ts";
-import { and_, ColumnElement } from "./column-element.ts";
+import { and_, ColumnElement, type Condition } from "./column-element.ts";
 import { type ShapeContext, SqlElement } from "./element.ts";
+import { checkIdentifier } from "./identifier.ts";
 
 let nextFromId = 1;
 
@@ -50,19 +51,32 @@ export abstract class FromClause extends SqlElement {
   }
 
   /** JOIN `right` ON `on` (inferred from foreign keys when omitted). */
-  join(right: FromClause, on?: ColumnElement<boolean | null>, options?: JoinOptions): Join {
-    return new Join(this, right, on, options?.isouter ?? false, options?.full ?? false);
+  join(right: FromClause, on?: Condition, options?: JoinOptions): Join {
+    return new Join(
+      this,
+      right,
+      on,
+      options?.isouter ?? false,
+      options?.full ?? false,
+      options?.right ?? false,
+    );
   }
 
-  /** LEFT OUTER JOIN (FULL OUTER with `{ full: true }`). */
-  outerjoin(right: FromClause, on?: ColumnElement<boolean | null>, options?: { full?: boolean }): Join {
-    return new Join(this, right, on, true, options?.full ?? false);
+  /** LEFT OUTER JOIN (FULL OUTER with `{ full: true }`, RIGHT OUTER with `{ right: true }`). */
+  outerjoin(
+    right: FromClause,
+    on?: ColumnElement<boolean | null>,
+    options?: { full?: boolean; right?: boolean },
+  ): Join {
+    return new Join(this, right, on, true, options?.full ?? false, options?.right ?? false);
   }
 }
 
 export interface JoinOptions {
   isouter?: boolean;
   full?: boolean;
+  /** RIGHT OUTER JOIN: every row of the right side. */
+  right?: boolean;
 }
 
 /**
@@ -121,6 +135,7 @@ export class Join extends FromClause {
   declare readonly on: ColumnElement<unknown>;
   declare readonly isouter: boolean;
   declare readonly full: boolean;
+  declare readonly rightOuter: boolean;
 
   constructor(
     left: FromClause,
@@ -128,6 +143,7 @@ export class Join extends FromClause {
     on: ColumnElement<unknown> | undefined,
     isouter: boolean,
     full: boolean,
+    rightOuter = false,
   ) {
     super();
     this.kind = "join";
@@ -136,10 +152,11 @@ export class Join extends FromClause {
     this.on = on ?? inferJoinCondition(left, right);
     this.isouter = isouter;
     this.full = full;
+    this.rightOuter = rightOuter;
   }
 
   get columns(): Readonly<Record<string, ColumnClause<unknown>>> {
-    return { ...this.left.columns, ...this.right.columns };
+    return Object.assign(columnMap(), this.left.columns, this.right.columns);
   }
 
   get qualifier(): undefined {
@@ -159,7 +176,7 @@ export class Join extends FromClause {
   }
 
   shape(context: ShapeContext): void {
-    context.add(this.full ? "fulljoin" : this.isouter ? "leftjoin" : "join");
+    context.add(this.full ? "fulljoin" : this.rightOuter ? "rightjoin" : this.isouter ? "leftjoin" : "join");
     this.left.shape(context);
     this.right.shape(context);
     this.on.shape(context);
@@ -201,7 +218,7 @@ function describe(from: FromClause): string {
 }
 
 /** Another name for a FROM item: `users.alias("u")` renders `"users" as "u"`. */
-export class Alias extends FromClause {
+export class Alias<Columns = Readonly<Record<string, ColumnClause<unknown>>>> extends FromClause {
   declare readonly kind: "alias";
   declare readonly element: FromClause;
   declare readonly name: string;
@@ -209,10 +226,16 @@ export class Alias extends FromClause {
 
   constructor(element: FromClause, name: string) {
     super();
+    checkIdentifier(name, "alias");
     this.kind = "alias";
     this.element = element;
     this.name = name;
     this.cached = undefined;
+  }
+
+  /** The alias's columns by key (the element's columns, qualified by the alias). */
+  get c(): Columns {
+    return this.columns as Columns;
   }
 
   get columns(): Readonly<Record<string, ColumnClause<unknown>>> {
@@ -256,11 +279,19 @@ export function proxyColumns(
   columns: Readonly<Record<string, ColumnClause<unknown>>>,
   from: FromClause,
 ): Record<string, ColumnClause<unknown>> {
-  const proxied: Record<string, ColumnClause<unknown>> = {};
+  const proxied = columnMap();
   for (const [key, column] of Object.entries(columns)) {
     proxied[key] = new ColumnClause(key, column.name, column.type, from);
   }
   return proxied;
+}
+
+/**
+ * A map of columns by key without a prototype: keys such as `__proto__` or `toString` are ordinary
+ * column keys here, never Object.prototype's members.
+ */
+export function columnMap<C = ColumnClause<unknown>>(): Record<string, C> {
+  return Object.create(null) as Record<string, C>;
 }
 
 /** The FROM item an alias (of an alias...) stands for. */

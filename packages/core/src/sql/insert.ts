@@ -1,14 +1,12 @@
 import { ArgumentError } from "../errors.ts";
 import type { Column } from "../schema/column.ts";
 import type { Table } from "../schema/table.ts";
-import { BindParameter, ColumnElement, Keyword } from "./column-element.ts";
+import { BindParameter, ColumnElement, type Condition, Keyword } from "./column-element.ts";
 import { DmlStatement } from "./dml-base.ts";
 import type { ShapeContext, SqlElement } from "./element.ts";
 import { type ColumnClause, FromClause, proxyColumns } from "./from-clause.ts";
-import type { SelectItem } from "./select.ts";
+import { Select, type SelectItem, select as selectFrom } from "./select.ts";
 import type { SelectBase } from "./select-base.ts";
-
-type Condition = ColumnElement<boolean | null>;
 
 /** What a column accepts in INSERT / UPDATE values: a value of its type, or a SQL expression. */
 export type ColumnValue<C> =
@@ -218,7 +216,20 @@ export class Insert<
 
   private makePlan(params: Readonly<Record<string, unknown>> | undefined): InsertPlan {
     if (this.selectSource !== undefined) {
-      return { columns: this.selectSource.columns, rows: undefined, select: this.selectSource.select };
+      // Columns the SELECT does not fill get their client default as extra SELECT columns, as
+      // VALUES would (a compound SELECT is wrapped as a subquery to take them).
+      const { columns, select } = this.selectSource;
+      const named = new Set(columns);
+      const defaulted = Object.values(this.table.columns).filter(
+        (column) => !named.has(column) && column.default !== undefined,
+      );
+      if (defaulted.length === 0) return { columns, rows: undefined, select };
+      const base = select instanceof Select ? select : selectFrom(select.subquery());
+      return {
+        columns: [...columns, ...defaulted],
+        rows: undefined,
+        select: base.addColumns(...defaulted.map((column) => defaultElement(column)!)),
+      };
     }
     const table = this.table;
     if (this.rows !== undefined) {
@@ -226,6 +237,12 @@ export class Insert<
       const columns = Object.values(table.columns).filter(
         (column) => given.has(column.key) || column.default !== undefined,
       );
+      if (columns.length === 0) {
+        // Rows of nothing but defaults: DEFAULT VALUES for one, (DEFAULT) per row for several.
+        if (this.rows.length === 1) return { columns, rows: undefined, select: undefined };
+        const first = Object.values(table.columns)[0]!;
+        return { columns: [first], rows: this.rows.map(() => [Keyword.default]), select: undefined };
+      }
       const rows = this.rows.map((row) =>
         columns.map((column) =>
           Object.hasOwn(row, column.key)

@@ -1,6 +1,6 @@
 import { ArgumentError } from "../errors.ts";
 import { Boolean as booleanType } from "../types/boolean-type.ts";
-import { Integer } from "../types/integer-types.ts";
+import { SafeBigInteger } from "../types/integer-types.ts";
 import {
   BindParameter,
   type ColumnElement,
@@ -242,5 +242,6 @@ function countBind(clause: string, count: number): BindParameter<number> {
   if (!Number.isSafeInteger(count) || count < 0) {
     throw new ArgumentError(`${clause} must be a non-negative integer, got ${count}`);
   }
-  return new BindParameter<number>(undefined, count, Integer(), undefined);
+  // PostgreSQL takes a bigint count; a JS number holds it exactly up to 2^53.
+  return new BindParameter<number>(undefined, count, SafeBigInteger(), undefined);
 }

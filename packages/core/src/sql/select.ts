@@ -1,8 +1,8 @@
 import { ArgumentError } from "../errors.ts";
-import { type ColumnElement, Label } from "./column-element.ts";
+import { type ColumnElement, type Condition, Label } from "./column-element.ts";
 import type { ShapeContext, SqlElement } from "./element.ts";
 import type { ResultColumn } from "./executable.ts";
-import { ColumnClause, FromClause, type JoinOptions } from "./from-clause.ts";
+import { ColumnClause, columnMap, FromClause, type JoinOptions } from "./from-clause.ts";
 import { childrenOfCommon, SelectBase, type SelectCommon, shapeCommon } from "./select-base.ts";
 
 /** What may be selected: an expression (one column) or a FROM item (all its columns). */
@@ -85,8 +85,6 @@ interface SelectState<Items extends readonly SelectItem[]> extends SelectCommon 
   readonly correlation: "auto" | readonly FromClause[];
 }
 
-type Condition = ColumnElement<boolean | null>;
-
 /** SELECT. Every method returns a new Select; the original is never changed. */
 export class Select<Items extends readonly SelectItem[] = readonly SelectItem[]>
   extends SelectBase<SelectColumns<Items>>
@@ -162,9 +160,17 @@ export class Select<Items extends readonly SelectItem[] = readonly SelectItem[]>
     });
   }
 
-  /** LEFT OUTER JOIN (FULL OUTER with `{ full: true }`). */
-  outerjoin(target: FromClause, on?: Condition, options?: { full?: boolean }): Select<Items> {
-    return this.join(target, on, { isouter: true, full: options?.full ?? false });
+  /** LEFT OUTER JOIN (FULL OUTER with `{ full: true }`, RIGHT OUTER with `{ right: true }`). */
+  outerjoin(
+    target: FromClause,
+    on?: Condition,
+    options?: { full?: boolean; right?: boolean },
+  ): Select<Items> {
+    return this.join(target, on, {
+      isouter: true,
+      full: options?.full ?? false,
+      right: options?.right ?? false,
+    });
   }
 
   groupBy(...expressions: ColumnElement<unknown>[]): Select<Items> {
@@ -221,7 +227,7 @@ export class Select<Items extends readonly SelectItem[] = readonly SelectItem[]>
   }
 
   get exportedColumns(): Readonly<Record<string, ColumnClause<unknown>>> {
-    const columns: Record<string, ColumnClause<unknown>> = {};
+    const columns = columnMap();
     for (const item of this.items) {
       if (item instanceof FromClause) {
         for (const column of Object.values(item.columns)) columns[column.key] ??= column;

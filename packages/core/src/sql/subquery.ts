@@ -2,6 +2,7 @@ import type { SqlType } from "../types/sql-type.ts";
 import { ColumnElement } from "./column-element.ts";
 import type { ShapeContext, SqlElement } from "./element.ts";
 import { type ColumnClause, FromClause, proxyColumns } from "./from-clause.ts";
+import { checkIdentifier } from "./identifier.ts";
 import type { SelectBase } from "./select-base.ts";
 
 /**
@@ -16,6 +17,7 @@ export class Subquery<Columns = Readonly<Record<string, ColumnClause<unknown>>>>
 
   constructor(element: SelectBase, name: string | undefined) {
     super();
+    if (name !== undefined) checkIdentifier(name, "subquery");
     this.kind = "subquery";
     this.element = element;
     this.name = name;
@@ -78,6 +80,7 @@ export class Cte<Columns = Readonly<Record<string, ColumnClause<unknown>>>> exte
 
   constructor(element: SelectBase, name: string | undefined, recursive: boolean, restates?: Cte<Columns>) {
     super();
+    if (name !== undefined) checkIdentifier(name, "CTE");
     this.kind = "cte";
     this.element = element;
     this.name = name;
@@ -91,7 +94,9 @@ export class Cte<Columns = Readonly<Record<string, ColumnClause<unknown>>>> exte
   }
 
   get columns(): Readonly<Record<string, ColumnClause<unknown>>> {
-    this.cached ??= proxyColumns(this.element.exportedColumns, this.root);
+    // Its own columns (not the root's): selecting them makes this statement of the CTE the one
+    // defined, recursive part included. References render the root's name either way.
+    this.cached ??= proxyColumns(this.element.exportedColumns, this);
     return this.cached;
   }
 
@@ -152,6 +157,7 @@ export class CteAlias<Columns = Readonly<Record<string, ColumnClause<unknown>>>>
 
   constructor(cte: Cte<Columns>, name: string) {
     super();
+    checkIdentifier(name, "alias");
     this.kind = "cteAlias";
     this.cte = cte;
     this.name = name;

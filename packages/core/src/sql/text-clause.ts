@@ -3,7 +3,7 @@ import type { SqlDialect } from "../dialect/sql-dialect.ts";
 import { ArgumentError } from "../errors.ts";
 import { inferType } from "../types/infer-type.ts";
 import { nullType } from "../types/null-type.ts";
-import type { SqlType } from "../types/sql-type.ts";
+import { resolveType, type SqlType, type TypeArg } from "../types/sql-type.ts";
 import { BindParameter, ColumnElement } from "./column-element.ts";
 import type { ShapeContext, SqlElement } from "./element.ts";
 
@@ -12,7 +12,7 @@ import type { ShapeContext, SqlElement } from "./element.ts";
  * from `.bindparams()` or the execution params); `::` casts, quoted strings and identifiers are left
  * alone, and `\:` writes a literal colon.
  */
-export class TextClause extends ColumnElement<unknown> {
+export class TextClause<T = unknown> extends ColumnElement<T> {
   declare readonly kind: "text";
   /** The SQL around the parameters: fragments.length === binds.length + 1. */
   declare readonly fragments: readonly string[];
@@ -49,7 +49,7 @@ export class TextClause extends ColumnElement<unknown> {
   }
 
   /** Gives values (and so types) to the named parameters. */
-  bindparams(values: Readonly<Record<string, unknown>>): TextClause {
+  bindparams(values: Readonly<Record<string, unknown>>): TextClause<T> {
     for (const name of Object.keys(values)) {
       if (!this.binds.some((bind) => bind.key === name)) {
         throw new ArgumentError(`text() has no parameter ":${name}"`);
@@ -60,7 +60,7 @@ export class TextClause extends ColumnElement<unknown> {
         ? new BindParameter(bind.key, values[bind.key], inferType(values[bind.key]))
         : bind,
     );
-    return new TextClause(this.source, this.fragments, binds, this.type);
+    return new TextClause<T>(this.source, this.fragments, binds, this.type);
   }
 
   shape(context: ShapeContext): void {
@@ -82,11 +82,20 @@ export function text(sql: string): TextClause {
 }
 
 /** A raw SQL expression used as a column: `literalColumn("count(*)")`, written as is. */
-export function literalColumn<T = unknown>(sql: string, type?: SqlType<T>): TextClause {
-  return new TextClause(sql, [sql.replaceAll("\\:", ":")], [], type ?? nullType);
+export function literalColumn<T = unknown>(sql: string, type?: TypeArg<T>): TextClause<T> {
+  return new TextClause<T>(
+    sql,
+    [sql.replaceAll("\\:", ":")],
+    [],
+    type === undefined ? nullType : resolveType(type),
+  );
 }
 
-/** Splits SQL at `:name` parameters, skipping quoted text, comments and `::` casts. */
+/**
+ * Splits SQL at `:name` parameters, leaving alone what PostgreSQL reads as something else: quoted
+ * strings and identifiers, E'' strings (backslash escapes), $tag$ dollar-quoted strings, -- and
+ * nested block comments, and `::` casts.
+ */
 function splitParameters(sql: string): { fragments: string[]; names: string[] } {
   const fragments: string[] = [];
   const names: string[] = [];
@@ -94,40 +103,73 @@ function splitParameters(sql: string): { fragments: string[]; names: string[] } 
   let i = 0;
   while (i < sql.length) {
     const char = sql[i]!;
+    const next = sql[i + 1];
+    let end: number;
     if (char === "'" || char === '"') {
-      const end = closingQuote(sql, i, char);
-      current += sql.slice(i, end);
-      i = end;
-    } else if (char === "-" && sql[i + 1] === "-") {
-      const end = sql.indexOf("\n", i);
-      const stop = end === -1 ? sql.length : end;
-      current += sql.slice(i, stop);
-      i = stop;
-    } else if (char === "\\" && sql[i + 1] === ":") {
+      const escapes = char === "'" && /[Ee]/.test(sql[i - 1] ?? "") && !/[\w$]/.test(sql[i - 2] ?? "");
+      end = closingQuote(sql, i, char, escapes);
+    } else if (char === "-" && next === "-") {
+      const newline = sql.slice(i).search(/[\r\n]/);
+      end = newline === -1 ? sql.length : i + newline;
+    } else if (char === "/" && next === "*") {
+      end = closingComment(sql, i);
+    } else if (char === "$" && /[A-Za-z_$]/.test(next ?? "") && !/[\w$]/.test(sql[i - 1] ?? "")) {
+      end = closingDollarQuote(sql, i);
+    } else if (char === "\\" && next === ":") {
       current += ":";
       i += 2;
-    } else if (char === ":" && sql[i + 1] === ":") {
-      current += "::";
-      i += 2;
-    } else if (char === ":" && /[A-Za-z_]/.test(sql[i + 1] ?? "") && sql[i - 1] !== ":") {
-      const match = /^[A-Za-z_][A-Za-z0-9_]*/.exec(sql.slice(i + 1))!;
+      continue;
+    } else if (char === ":" && next === ":") {
+      end = i + 2;
+    } else if (char === ":" && /[A-Za-z_]/.test(next ?? "")) {
+      const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(sql.slice(i + 1))![0];
       fragments.push(current);
-      names.push(match[0]);
+      names.push(name);
       current = "";
-      i += 1 + match[0].length;
+      i += 1 + name.length;
+      continue;
     } else {
-      current += char;
-      i += 1;
+      end = i + 1;
     }
+    current += sql.slice(i, end);
+    i = end;
   }
   fragments.push(current);
   return { fragments, names };
 }
 
-function closingQuote(sql: string, start: number, quote: string): number {
+/** The end of a block comment starting at `start`; PostgreSQL's block comments nest. */
+function closingComment(sql: string, start: number): number {
+  let depth = 0;
+  let i = start;
+  while (i < sql.length) {
+    if (sql[i] === "/" && sql[i + 1] === "*") {
+      depth++;
+      i += 2;
+    } else if (sql[i] === "*" && sql[i + 1] === "/") {
+      depth--;
+      i += 2;
+      if (depth === 0) return i;
+    } else i++;
+  }
+  throw new ArgumentError(`text(): unterminated /* comment in ${JSON.stringify(sql)}`);
+}
+
+/** The end of a $tag$...$tag$ string starting at `start` (or `start + 1` when it is no tag). */
+function closingDollarQuote(sql: string, start: number): number {
+  const tag = /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/.exec(sql.slice(start));
+  if (tag === null) return start + 1;
+  const close = sql.indexOf(tag[0], start + tag[0].length);
+  if (close === -1)
+    throw new ArgumentError(`text(): unterminated ${tag[0]} string in ${JSON.stringify(sql)}`);
+  return close + tag[0].length;
+}
+
+function closingQuote(sql: string, start: number, quote: string, backslashEscapes = false): number {
   let i = start + 1;
   while (i < sql.length) {
-    if (sql[i] === quote) {
+    if (backslashEscapes && sql[i] === "\\") i += 2;
+    else if (sql[i] === quote) {
       if (sql[i + 1] === quote) i += 2;
       else return i + 1;
     } else i += 1;

@@ -1,14 +1,12 @@
 import { ArgumentError } from "../errors.ts";
 import type { Column } from "../schema/column.ts";
 import type { Table } from "../schema/table.ts";
-import { BindParameter, type ColumnElement } from "./column-element.ts";
+import { BindParameter, type ColumnElement, type Condition } from "./column-element.ts";
 import { DmlStatement } from "./dml-base.ts";
 import type { ShapeContext, SqlElement } from "./element.ts";
 import type { FromClause } from "./from-clause.ts";
 import { defaultElement, type ValuesOf, valueElement } from "./insert.ts";
 import { referencedFroms, type SelectItem } from "./select.ts";
-
-type Condition = ColumnElement<boolean | null>;
 
 /** The SET list of an UPDATE for one execution (planned once per compile). */
 export type UpdatePlan = readonly (readonly [Column<unknown>, ColumnElement<unknown>])[];

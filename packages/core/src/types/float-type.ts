@@ -1,19 +1,33 @@
 import { z } from "zod";
 import { SqlType } from "./sql-type.ts";
 
-/** DOUBLE PRECISION (or REAL with precision <= 24): finite JS numbers, plus NaN and the infinities. */
+/**
+ * DOUBLE PRECISION, or REAL for precision <= 24: JS numbers, NaN and the infinities included. A REAL
+ * refuses finite values float4 cannot hold, too large or so small they would round to zero
+ * (PostgreSQL raises "out of range" for both).
+ */
 class FloatType extends SqlType<number> {
-  readonly name = "Float";
-  readonly schema = z.number().or(z.nan());
+  readonly name: string;
+  readonly schema: z.ZodType<number>;
   private readonly sqlName: string;
+  private readonly real: boolean;
 
   constructor(precision?: number) {
     super();
-    this.sqlName = precision !== undefined && precision <= 24 ? "REAL" : "DOUBLE PRECISION";
+    this.real = precision !== undefined && precision <= 24;
+    this.name = "Float";
+    this.sqlName = this.real ? "REAL" : "DOUBLE PRECISION";
+    const fits = this.real ? fitsFloat4 : () => true;
+    // zod's number() refuses the infinities; validate (and the driver) take them.
+    this.schema = z.union([
+      z.number().refine(fits, "out of range for REAL"),
+      z.nan(),
+      z.literal([Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]),
+    ]);
   }
 
   override validate(value: unknown): boolean {
-    return typeof value === "number";
+    return typeof value === "number" && (!this.real || !Number.isFinite(value) || fitsFloat4(value));
   }
 
   override fromDriver(value: unknown): number {
@@ -23,6 +37,12 @@ class FloatType extends SqlType<number> {
   ddl(): string {
     return this.sqlName;
   }
+}
+
+/** A finite number float4 holds: it neither overflows to infinity nor underflows to zero. */
+function fitsFloat4(value: number): boolean {
+  const single = Math.fround(value);
+  return Number.isFinite(single) && (single !== 0 || value === 0);
 }
 
 const double = new FloatType();

@@ -9,12 +9,12 @@ class IntegerType extends SqlType<number> {
   private readonly max: number;
   private readonly sqlName: string;
 
-  constructor(name: string, sqlName: string, bits: 16 | 32) {
+  constructor(name: string, sqlName: string, bits: 16 | 32 | 53) {
     super();
     this.name = name;
     this.sqlName = sqlName;
-    this.max = 2 ** (bits - 1) - 1;
-    this.min = -(2 ** (bits - 1));
+    this.max = bits === 53 ? Number.MAX_SAFE_INTEGER : 2 ** (bits - 1) - 1;
+    this.min = bits === 53 ? Number.MIN_SAFE_INTEGER : -(2 ** (bits - 1));
     this.schema = z.int().min(this.min).max(this.max);
   }
 
@@ -59,9 +59,12 @@ class BigIntegerType extends SqlType<bigint> {
 
 const integer = new IntegerType("Integer", "INTEGER", 32);
 const smallInteger = new IntegerType("SmallInteger", "SMALLINT", 16);
+/** A BIGINT read and written as a JS number: safe integers only (LIMIT / OFFSET counts). */
+const safeBigInteger = new IntegerType("SafeBigInteger", "BIGINT", 53);
 const bigInteger = new BigIntegerType();
 
 export const Integer = (): SqlType<number> => integer;
 export const SmallInteger = (): SqlType<number> => smallInteger;
 export const BigInteger = (): SqlType<bigint> => bigInteger;
+export const SafeBigInteger = (): SqlType<number> => safeBigInteger;
 export type { BigIntegerType, IntegerType };

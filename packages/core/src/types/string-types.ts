@@ -20,13 +20,13 @@ class StringType extends SqlType<string> {
     this.schema =
       length === undefined
         ? base
-        : base.refine((s) => s.length <= length, `longer than ${length} characters`);
+        : base.refine((s) => characters(s) <= length, `longer than ${length} characters`);
   }
 
   override validate(value: unknown): boolean {
     return (
       typeof value === "string" &&
-      (this.length === undefined || value.length <= this.length) &&
+      (this.length === undefined || value.length <= this.length || characters(value) <= this.length) &&
       !value.includes("\u0000")
     );
   }
@@ -46,3 +46,10 @@ const stringFactory = (length?: number): SqlType<string> =>
 export { stringFactory as String };
 export const Text = (): SqlType<string> => text;
 export type { StringType };
+
+/** Characters as PostgreSQL counts them (code points; a JS string's length counts UTF-16 units). */
+function characters(value: string): number {
+  let count = 0;
+  for (const _ of value) count++;
+  return count;
+}
