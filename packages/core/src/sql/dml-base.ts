@@ -9,15 +9,18 @@ export abstract class DmlStatement<Returning extends readonly SelectItem[]> exte
   declare readonly __items: Returning;
   declare readonly table: Table;
   declare readonly returningItems: Returning;
+  declare private results: readonly ResultColumn[] | undefined;
 
   constructor(table: Table, returning: Returning) {
     super();
     this.table = table;
     this.returningItems = returning;
+    this.results = undefined;
   }
 
   override get resultColumns(): readonly ResultColumn[] {
-    return resultColumnsOf(this.returningItems);
+    this.results ??= resultColumnsOf(this.returningItems);
+    return this.results;
   }
 
   protected shapeReturning(context: ShapeContext): void {

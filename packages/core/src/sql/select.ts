@@ -101,6 +101,7 @@ export class Select<Items extends readonly SelectItem[] = readonly SelectItem[]>
   declare readonly distinctClause: boolean | readonly ColumnElement<unknown>[];
   declare readonly lockClause: LockOptions | undefined;
   declare readonly correlation: "auto" | readonly FromClause[];
+  declare private results: readonly ResultColumn[] | undefined;
 
   constructor(state: SelectState<Items>) {
     super(state);
@@ -113,6 +114,7 @@ export class Select<Items extends readonly SelectItem[] = readonly SelectItem[]>
     this.distinctClause = state.distinctClause;
     this.lockClause = state.lockClause;
     this.correlation = state.correlation;
+    this.results = undefined;
   }
 
   private get state(): SelectState<Items> {
@@ -242,8 +244,10 @@ export class Select<Items extends readonly SelectItem[] = readonly SelectItem[]>
     return columns;
   }
 
+  /** Computed once: a statement is immutable, and compiling it again must not pay for this. */
   override get resultColumns(): readonly ResultColumn[] {
-    return resultColumnsOf(this.items);
+    this.results ??= resultColumnsOf(this.items);
+    return this.results;
   }
 
   shape(context: ShapeContext): void {
@@ -328,11 +332,13 @@ function shapeList(context: ShapeContext, name: string, items: readonly SqlEleme
 
 /** The result columns of selected (or returned) items: FROM items expand to their columns. */
 export function resultColumnsOf(items: readonly SelectItem[]): ResultColumn[] {
-  return items.flatMap((item): ResultColumn[] =>
-    item instanceof FromClause
-      ? Object.values(item.columns).map((column) => ({ name: column.key, type: column.type }))
-      : [{ name: resultName(item), type: item.type }],
-  );
+  const columns: ResultColumn[] = [];
+  for (const item of items) {
+    if (item instanceof FromClause) {
+      for (const column of Object.values(item.columns)) columns.push({ name: column.key, type: column.type });
+    } else columns.push({ name: resultName(item), type: item.type });
+  }
+  return columns;
 }
 
 function resultName(item: ColumnElement<unknown>): string {
