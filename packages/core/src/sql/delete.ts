@@ -3,7 +3,7 @@ import type { ColumnElement, Condition } from "./column-element.ts";
 import { DmlStatement } from "./dml-base.ts";
 import type { ShapeContext, SqlElement } from "./element.ts";
 import type { FromClause } from "./from-clause.ts";
-import { referencedFroms, type SelectItem } from "./select.ts";
+import { referencedFroms, type SelectItem, shapeList } from "./select.ts";
 
 interface DeleteState<Returning extends readonly SelectItem[]> {
   readonly whereClause: readonly ColumnElement<unknown>[];
@@ -44,12 +44,7 @@ export class Delete<
   shape(context: ShapeContext): void {
     context.add("delete(t");
     context.add(this.table.fromId);
-    context.add("where(");
-    for (const condition of this.whereClause) {
-      condition.shape(context);
-      context.add(",");
-    }
-    context.add(")");
+    shapeList(context, "where(", this.whereClause);
     this.shapeReturning(context);
     context.add(")");
   }

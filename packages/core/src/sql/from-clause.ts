@@ -72,6 +72,32 @@ export abstract class FromClause extends SqlElement {
   }
 }
 
+/**
+ * A FROM item that stands for something else under a name (an alias, a subquery, a CTE): its
+ * columns are that thing's, re-homed onto it, made once on first use.
+ */
+export abstract class DerivedFrom<Columns> extends FromClause {
+  declare private derived: Record<string, ColumnClause<unknown>> | undefined;
+
+  constructor() {
+    super();
+    this.derived = undefined;
+  }
+
+  /** The columns this item takes over. */
+  protected abstract get sourceColumns(): Readonly<Record<string, ColumnClause<unknown>>>;
+
+  /** Its columns by key. */
+  get c(): Columns {
+    return this.columns as Columns;
+  }
+
+  get columns(): Readonly<Record<string, ColumnClause<unknown>>> {
+    this.derived ??= proxyColumns(this.sourceColumns, this);
+    return this.derived;
+  }
+}
+
 export interface JoinOptions {
   isouter?: boolean;
   full?: boolean;
@@ -218,11 +244,10 @@ function describe(from: FromClause): string {
 }
 
 /** Another name for a FROM item: `users.alias("u")` renders `"users" as "u"`. */
-export class Alias<Columns = Readonly<Record<string, ColumnClause<unknown>>>> extends FromClause {
+export class Alias<Columns = Readonly<Record<string, ColumnClause<unknown>>>> extends DerivedFrom<Columns> {
   declare readonly kind: "alias";
   declare readonly element: FromClause;
   declare readonly name: string;
-  declare private cached: Readonly<Record<string, ColumnClause<unknown>>> | undefined;
 
   constructor(element: FromClause, name: string) {
     super();
@@ -230,17 +255,10 @@ export class Alias<Columns = Readonly<Record<string, ColumnClause<unknown>>>> ex
     this.kind = "alias";
     this.element = element;
     this.name = name;
-    this.cached = undefined;
   }
 
-  /** The alias's columns by key (the element's columns, qualified by the alias). */
-  get c(): Columns {
-    return this.columns as Columns;
-  }
-
-  get columns(): Readonly<Record<string, ColumnClause<unknown>>> {
-    this.cached ??= proxyColumns(this.element.columns, this);
-    return this.cached;
+  protected get sourceColumns(): Readonly<Record<string, ColumnClause<unknown>>> {
+    return this.element.columns;
   }
 
   get qualifier(): { readonly name: string } {

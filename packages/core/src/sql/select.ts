@@ -320,7 +320,8 @@ export function lockTargets(lock: LockOptions): readonly FromClause[] {
   return lock.of === undefined ? [] : lock.of instanceof FromClause ? [lock.of] : lock.of;
 }
 
-function shapeList(context: ShapeContext, name: string, items: readonly SqlElement[]): void {
+/** Appends a named list of elements to a shape (nothing when it is empty). */
+export function shapeList(context: ShapeContext, name: string, items: readonly SqlElement[]): void {
   if (items.length === 0) return;
   context.add(name);
   for (const item of items) {

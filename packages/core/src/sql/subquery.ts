@@ -1,7 +1,7 @@
 import type { SqlType } from "../types/sql-type.ts";
 import { ColumnElement } from "./column-element.ts";
 import type { ShapeContext, SqlElement } from "./element.ts";
-import { type ColumnClause, FromClause, proxyColumns } from "./from-clause.ts";
+import { type ColumnClause, DerivedFrom } from "./from-clause.ts";
 import { checkIdentifier } from "./identifier.ts";
 import type { SelectBase } from "./select-base.ts";
 
@@ -9,11 +9,12 @@ import type { SelectBase } from "./select-base.ts";
  * A SELECT used as a FROM item: `(select ...) as name`. Without a name it renders anon_1, anon_2...
  * numbered by first appearance in the statement, so equal statements share a compiled form.
  */
-export class Subquery<Columns = Readonly<Record<string, ColumnClause<unknown>>>> extends FromClause {
+export class Subquery<
+  Columns = Readonly<Record<string, ColumnClause<unknown>>>,
+> extends DerivedFrom<Columns> {
   declare readonly kind: "subquery";
   declare readonly element: SelectBase;
   declare readonly name: string | undefined;
-  declare private cached: Record<string, ColumnClause<unknown>> | undefined;
 
   constructor(element: SelectBase, name: string | undefined) {
     super();
@@ -21,17 +22,11 @@ export class Subquery<Columns = Readonly<Record<string, ColumnClause<unknown>>>>
     this.kind = "subquery";
     this.element = element;
     this.name = name;
-    this.cached = undefined;
   }
 
-  /** The subquery's columns by name: its SELECT's named columns and labels. */
-  get c(): Columns {
-    return this.columns as Columns;
-  }
-
-  get columns(): Readonly<Record<string, ColumnClause<unknown>>> {
-    this.cached ??= proxyColumns(this.element.exportedColumns, this);
-    return this.cached;
+  /** Its SELECT's named columns and labels. */
+  protected get sourceColumns(): Readonly<Record<string, ColumnClause<unknown>>> {
+    return this.element.exportedColumns;
   }
 
   get qualifier(): { readonly name: string } {
@@ -39,19 +34,7 @@ export class Subquery<Columns = Readonly<Record<string, ColumnClause<unknown>>>>
   }
 
   shapeRef(context: ShapeContext): void {
-    if (this.name === undefined) {
-      context.add("anon");
-      context.add(context.anonymousNumber(this));
-    } else {
-      context.add("n");
-      context.add(this.name);
-    }
-    if (!context.seen.has(this)) {
-      context.seen.add(this);
-      context.add("=(");
-      this.element.shape(context);
-      context.add(")");
-    }
+    shapeNamed(context, this, this.name, this.element, "=");
   }
 
   shape(context: ShapeContext): void {
@@ -69,14 +52,13 @@ export class Subquery<Columns = Readonly<Record<string, ColumnClause<unknown>>>>
  * outermost statement that uses it. A recursive CTE is the first part's `.cte(name, { recursive:
  * true })` followed by `.unionAll(...)` of the part that refers back to it.
  */
-export class Cte<Columns = Readonly<Record<string, ColumnClause<unknown>>>> extends FromClause {
+export class Cte<Columns = Readonly<Record<string, ColumnClause<unknown>>>> extends DerivedFrom<Columns> {
   declare readonly kind: "cte";
   declare readonly element: SelectBase;
   declare readonly name: string | undefined;
   declare readonly recursive: boolean;
   /** The CTE this one restates (the recursive union of `restates` with more rows). */
   declare readonly restates: Cte<Columns> | undefined;
-  declare private cached: Record<string, ColumnClause<unknown>> | undefined;
 
   constructor(element: SelectBase, name: string | undefined, recursive: boolean, restates?: Cte<Columns>) {
     super();
@@ -86,18 +68,14 @@ export class Cte<Columns = Readonly<Record<string, ColumnClause<unknown>>>> exte
     this.name = name;
     this.recursive = recursive;
     this.restates = restates;
-    this.cached = undefined;
   }
 
-  get c(): Columns {
-    return this.columns as Columns;
-  }
-
-  get columns(): Readonly<Record<string, ColumnClause<unknown>>> {
-    // Its own columns (not the root's): selecting them makes this statement of the CTE the one
-    // defined, recursive part included. References render the root's name either way.
-    this.cached ??= proxyColumns(this.element.exportedColumns, this);
-    return this.cached;
+  /**
+   * Its own columns (not the root's): selecting them makes this statement of the CTE the one
+   * defined, recursive part included. References render the root's name either way.
+   */
+  protected get sourceColumns(): Readonly<Record<string, ColumnClause<unknown>>> {
+    return this.element.exportedColumns;
   }
 
   /** The CTE first defined under this name (what references to it point at). */
@@ -122,20 +100,7 @@ export class Cte<Columns = Readonly<Record<string, ColumnClause<unknown>>>> exte
   }
 
   shapeRef(context: ShapeContext): void {
-    const root = this.root;
-    if (root.name === undefined) {
-      context.add("anon");
-      context.add(context.anonymousNumber(root));
-    } else {
-      context.add("n");
-      context.add(root.name);
-    }
-    if (!context.seen.has(this)) {
-      context.seen.add(this);
-      context.add(this.recursive ? "=recursive" : "=");
-      this.element.shape(context);
-      context.add(")");
-    }
+    shapeNamed(context, this.root, this.root.name, this.element, this.recursive ? "=recursive" : "=", this);
   }
 
   shape(context: ShapeContext): void {
@@ -149,11 +114,12 @@ export class Cte<Columns = Readonly<Record<string, ColumnClause<unknown>>>> exte
 }
 
 /** `cte.alias("x")`: the CTE under another name in a FROM list (`name as x`). */
-export class CteAlias<Columns = Readonly<Record<string, ColumnClause<unknown>>>> extends FromClause {
+export class CteAlias<
+  Columns = Readonly<Record<string, ColumnClause<unknown>>>,
+> extends DerivedFrom<Columns> {
   declare readonly kind: "cteAlias";
   declare readonly cte: Cte<Columns>;
   declare readonly name: string;
-  declare private cached: Record<string, ColumnClause<unknown>> | undefined;
 
   constructor(cte: Cte<Columns>, name: string) {
     super();
@@ -161,16 +127,10 @@ export class CteAlias<Columns = Readonly<Record<string, ColumnClause<unknown>>>>
     this.kind = "cteAlias";
     this.cte = cte;
     this.name = name;
-    this.cached = undefined;
   }
 
-  get c(): Columns {
-    return this.columns as Columns;
-  }
-
-  get columns(): Readonly<Record<string, ColumnClause<unknown>>> {
-    this.cached ??= proxyColumns(this.cte.columns, this);
-    return this.cached;
+  protected get sourceColumns(): Readonly<Record<string, ColumnClause<unknown>>> {
+    return this.cte.columns;
   }
 
   get qualifier(): { readonly name: string } {
@@ -216,5 +176,33 @@ export class ScalarSubquery<T> extends ColumnElement<T> {
 
   get children(): readonly SqlElement[] {
     return [this.element];
+  }
+}
+
+/**
+ * The shape of a reference to a named-or-anonymous FROM item (`identity` decides its anon_N), with
+ * the definition (`element`) added the first time `definer` appears in the statement, so one
+ * reached only through its columns still puts its SELECT (and binds) in the key.
+ */
+function shapeNamed(
+  context: ShapeContext,
+  identity: object,
+  name: string | undefined,
+  element: SelectBase,
+  definitionTag: string,
+  definer: object = identity,
+): void {
+  if (name === undefined) {
+    context.add("anon");
+    context.add(context.anonymousNumber(identity));
+  } else {
+    context.add("n");
+    context.add(name);
+  }
+  if (!context.seen.has(definer)) {
+    context.seen.add(definer);
+    context.add(definitionTag);
+    element.shape(context);
+    context.add(")");
   }
 }

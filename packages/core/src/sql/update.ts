@@ -6,7 +6,7 @@ import { DmlStatement } from "./dml-base.ts";
 import type { ShapeContext, SqlElement } from "./element.ts";
 import type { FromClause } from "./from-clause.ts";
 import { defaultElement, type ValuesOf, valueElement } from "./insert.ts";
-import { referencedFroms, type SelectItem } from "./select.ts";
+import { referencedFroms, type SelectItem, shapeList } from "./select.ts";
 
 /** The SET list of an UPDATE for one execution (planned once per compile). */
 export type UpdatePlan = readonly (readonly [Column<unknown>, ColumnElement<unknown>])[];
@@ -102,12 +102,8 @@ export class Update<
       context.add(column.name);
       value.shape(context);
     }
-    context.add(")where(");
-    for (const condition of this.whereClause) {
-      condition.shape(context);
-      context.add(",");
-    }
     context.add(")");
+    shapeList(context, "where(", this.whereClause);
     this.shapeReturning(context);
     context.add(")");
   }
