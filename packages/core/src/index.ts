@@ -155,11 +155,6 @@ export {
   type DateTimeOptions,
   type DateTimeType,
   type DateType,
-  Interval,
-  type IntervalParts,
-  type IntervalType,
-  type IntervalValue,
-  makeInterval,
   Time,
   type TimeOptions,
   type TimeType,
@@ -174,6 +169,13 @@ export {
 export { Float } from "./types/float-type.ts";
 export { inferType } from "./types/infer-type.ts";
 export { BigInteger, Integer, SmallInteger } from "./types/integer-types.ts";
+export {
+  Interval,
+  type IntervalParts,
+  type IntervalType,
+  type IntervalValue,
+  makeInterval,
+} from "./types/interval-type.ts";
 export { JSON, JSONB, type JsonType, type JsonValue } from "./types/json-types.ts";
 export { nullType } from "./types/null-type.ts";
 export { Numeric, type NumericType } from "./types/numeric-type.ts";

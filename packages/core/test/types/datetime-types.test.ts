@@ -2,14 +2,8 @@ import { forEachDatabase, type TestDatabase } from "@athanor/testing";
 import fc from "fast-check";
 import { afterEach, describe, expect, test } from "vitest";
 import { ArgumentError } from "../../src/errors.ts";
-import {
-  DateTime,
-  Date as dateType,
-  Interval,
-  type IntervalValue,
-  makeInterval,
-  Time,
-} from "../../src/types/datetime-types.ts";
+import { DateTime, Date as dateType, Time } from "../../src/types/datetime-types.ts";
+import { Interval, type IntervalValue, makeInterval } from "../../src/types/interval-type.ts";
 import {
   expectSelectRoundTrips,
   expectTableRoundTrips,
