@@ -64,3 +64,40 @@ export class NoReferencedTableError extends ArgumentError {
 export class NoReferencedColumnError extends ArgumentError {
   override name = "NoReferencedColumnError";
 }
+
+/** A request made of an object that cannot be honoured in its state (SQLAlchemy's InvalidRequestError). */
+export class InvalidRequestError extends AthanorError {
+  override name = "InvalidRequestError";
+}
+
+/** `one()` / `scalarOne()` found no row. */
+export class NoResultFound extends InvalidRequestError {
+  override name = "NoResultFound";
+
+  constructor(message = "No row was found when one was required") {
+    super(message);
+  }
+}
+
+/** `one()` / `oneOrNone()` found more than one row. */
+export class MultipleResultsFound extends InvalidRequestError {
+  override name = "MultipleResultsFound";
+
+  constructor(message = "Multiple rows were found when exactly one was required") {
+    super(message);
+  }
+}
+
+/** A closed result (or one that returns no rows) was read. */
+export class ResourceClosedError extends InvalidRequestError {
+  override name = "ResourceClosedError";
+
+  constructor(message = "This result object is closed.") {
+    super(message);
+  }
+}
+
+/** A result column was asked for by a name or index the result does not have. */
+export class NoSuchColumnError extends InvalidRequestError {
+  override name = "NoSuchColumnError";
+}

@@ -13,11 +13,27 @@ export {
   ArgumentError,
   AthanorError,
   CompileError,
+  InvalidRequestError,
+  MultipleResultsFound,
   NoForeignKeysError,
   NoReferencedColumnError,
   NoReferencedTableError,
+  NoResultFound,
+  NoSuchColumnError,
+  ResourceClosedError,
   StatementError,
 } from "./errors.ts";
+export type { FrozenResult } from "./result/frozen-result.ts";
+export { MappingResult } from "./result/mapping-result.ts";
+export {
+  type ColumnKey,
+  type ColumnsNames,
+  type ColumnsTuple,
+  Result,
+  type ResultOptions,
+} from "./result/result.ts";
+export { Row, type RowMembers } from "./result/row.ts";
+export { ScalarResult } from "./result/scalar-result.ts";
 export { CallAsyncRequest, callAsync } from "./runtime/call-async.ts";
 export { GenOp, type OpBody, op, opFn } from "./runtime/gen-op.ts";
 export { Instruction, type Op, type OpResult } from "./runtime/instruction.ts";
