@@ -289,7 +289,9 @@ const expressionLowerers = {
     if (lowering.inlineValues) {
       const value = bind.resolve(undefined);
       if (value !== null && !bind.type.validate(value)) {
-        throw new CompileError(`cannot write ${String(value)} into the SQL as a ${bind.type.name}`);
+        throw new CompileError(
+          `cannot write ${String(value)} into the SQL as a value of type ${bind.type.name}: ${bind.type.explain(value)}`,
+        );
       }
       return freeze({
         kind: "ValueNode",
