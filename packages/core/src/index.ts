@@ -9,6 +9,19 @@ export {
 export { defaultDialect, PostgresDialect } from "./dialect/postgres-dialect.ts";
 export type { SqlDialect } from "./dialect/sql-dialect.ts";
 export {
+  DatabaseError,
+  DataError,
+  DBAPIError,
+  type DriverErrorDetail,
+  IntegrityError,
+  InterfaceError,
+  InternalError,
+  NotSupportedError,
+  OperationalError,
+  ProgrammingError,
+  wrapDriverError,
+} from "./driver-errors.ts";
+export {
   AmbiguousForeignKeysError,
   ArgumentError,
   AthanorError,
