@@ -166,7 +166,7 @@ export {
   select,
 } from "./sql/select.ts";
 export { CompoundSelect, SelectBase, type SetOperator } from "./sql/select-base.ts";
-export { Cte, CteAlias, ScalarSubquery, Subquery } from "./sql/subquery.ts";
+export { Cte, ScalarSubquery, Subquery } from "./sql/subquery.ts";
 export { literalColumn, TextClause, text } from "./sql/text-clause.ts";
 export { Update, update } from "./sql/update.ts";
 export {

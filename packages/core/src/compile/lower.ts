@@ -273,7 +273,6 @@ function qualifierTable(from: FromClause, lowering: Lowering): TableNode {
     }
     case "subquery":
     case "alias":
-    case "cteAlias":
       return table(lowering.nameOf(from as FromClause & { name?: string }));
     case "cte":
       return table(lowering.nameOf((from as Cte).root));
@@ -431,7 +430,6 @@ const expressionLowerers = {
   compoundSelect: (compound, lowering) => lowerCompound(compound, lowering, true),
   subquery: (subquery, lowering) => fromItem(subquery, lowering),
   cte: (cte, lowering) => defineCte(cte, lowering),
-  cteAlias: (item, lowering) => alias(defineCte(item.cte, lowering), item.name),
   scalarSubquery: (subquery, lowering) => lowerRowSource(subquery.element, lowering, true),
 } satisfies Partial<Lowerers>;
 

@@ -18,7 +18,7 @@ import type { Alias, ColumnClause, Join } from "./from-clause.ts";
 import type { FunctionElement } from "./functions.ts";
 import type { Select } from "./select.ts";
 import type { CompoundSelect } from "./select-base.ts";
-import type { Cte, CteAlias, ScalarSubquery, Subquery } from "./subquery.ts";
+import type { Cte, ScalarSubquery, Subquery } from "./subquery.ts";
 import type { TextClause } from "./text-clause.ts";
 
 /**
@@ -48,7 +48,6 @@ export interface ElementKinds {
   compoundSelect: CompoundSelect;
   subquery: Subquery;
   cte: Cte;
-  cteAlias: CteAlias;
   scalarSubquery: ScalarSubquery<unknown>;
 }
 

@@ -1,7 +1,7 @@
 import type { SqlType } from "../types/sql-type.ts";
 import { ColumnElement } from "./column-element.ts";
 import type { ShapeContext, SqlElement } from "./element.ts";
-import { type ColumnClause, DerivedFrom } from "./from-clause.ts";
+import { Alias, type ColumnClause, DerivedFrom } from "./from-clause.ts";
 import { checkIdentifier } from "./identifier.ts";
 import type { SelectBase } from "./select-base.ts";
 
@@ -95,8 +95,9 @@ export class Cte<Columns = Readonly<Record<string, ColumnClause<unknown>>>> exte
     return new Cte(this.element.unionAll(...others), this.name, this.recursive, this);
   }
 
-  alias(name: string): CteAlias<Columns> {
-    return new CteAlias(this, name);
+  /** The CTE under another name in a FROM list (`name as other`), as any FROM item is aliased. */
+  alias(name: string): Alias<Columns> {
+    return new Alias<Columns>(this, name);
   }
 
   shapeRef(context: ShapeContext): void {
@@ -110,48 +111,6 @@ export class Cte<Columns = Readonly<Record<string, ColumnClause<unknown>>>> exte
 
   get children(): readonly SqlElement[] {
     return [this.element];
-  }
-}
-
-/** `cte.alias("x")`: the CTE under another name in a FROM list (`name as x`). */
-export class CteAlias<
-  Columns = Readonly<Record<string, ColumnClause<unknown>>>,
-> extends DerivedFrom<Columns> {
-  declare readonly kind: "cteAlias";
-  declare readonly cte: Cte<Columns>;
-  declare readonly name: string;
-
-  constructor(cte: Cte<Columns>, name: string) {
-    super();
-    checkIdentifier(name, "alias");
-    this.kind = "cteAlias";
-    this.cte = cte;
-    this.name = name;
-  }
-
-  protected get sourceColumns(): Readonly<Record<string, ColumnClause<unknown>>> {
-    return this.cte.columns;
-  }
-
-  get qualifier(): { readonly name: string } {
-    return { name: this.name };
-  }
-
-  shapeRef(context: ShapeContext): void {
-    context.add("n");
-    context.add(this.name);
-    context.add("(");
-    this.cte.shapeRef(context);
-    context.add(")");
-  }
-
-  shape(context: ShapeContext): void {
-    context.add("ctealias");
-    this.shapeRef(context);
-  }
-
-  get children(): readonly SqlElement[] {
-    return [this.cte];
   }
 }
 

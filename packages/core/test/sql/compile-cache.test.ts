@@ -167,7 +167,7 @@ describe("the compiled cache", () => {
     expect(once().compile(new PostgresDialect()).cached).toBe(false);
   });
 
-  // BUG: op()'s precedence decides the parentheses, but is not part of the shape key: the second
+  // Was a bug, now fixed (the test guards it): op()'s precedence decides the parentheses, but is not part of the shape key: the second
   // statement gets the first one's SQL, "(age + $1) * $2" for "age + $1 * $2".
   test("statements that differ only in an op()'s precedence do not share a shape", () => {
     const dialect = new PostgresDialect();
@@ -177,7 +177,7 @@ describe("the compiled cache", () => {
     expect(plusTimes(20).compile(dialect).sql).toBe('select "users"."age" + $1 * $2 as "x" from "users"');
   });
 
-  // BUG: result columns are cached with the SQL, so a statement that renders the same SQL but
+  // Was a bug, now fixed (the test guards it): result columns are cached with the SQL, so a statement that renders the same SQL but
   // declares other result types is read with the first statement's types.
   test("a cache hit reports the result types of the statement compiled", () => {
     const dialect = new PostgresDialect();

@@ -185,7 +185,7 @@ forEachDatabase((db) => {
       expect(() => func.call("a.b.c", [])).toThrow(ArgumentError);
     });
 
-    // BUG: these raise TypeError, not the ArgumentError Athanor uses for bad arguments.
+    // Was a bug, now fixed (the test guards it): these raise TypeError, not the ArgumentError Athanor uses for bad arguments.
     test("a LIKE escape of more than one character, or a quote; an operator that is not one", () => {
       expect(() => users.c.name.like("x", { escape: "ab" })).toThrow(ArgumentError);
       expect(() => users.c.name.like("x", { escape: "ab" })).toThrow(

@@ -225,7 +225,7 @@ forEachDatabase((db) => {
       });
     });
 
-    // BUG: unlike VALUES (and SQLAlchemy's from_select), fromSelect leaves out client defaults:
+    // Was a bug, now fixed (the test guards it): unlike VALUES (and SQLAlchemy's from_select), fromSelect leaves out client defaults:
     // items.quantity (default 1, NOT NULL, no server default) is not inserted, so the row fails.
     test("fromSelect gives the columns it does not name their client default", async () => {
       const stmt = insert(items).fromSelect(
@@ -238,7 +238,7 @@ forEachDatabase((db) => {
       });
     });
 
-    // BUG: the VALUES of an INSERT correlate to its target, so a subquery over the target table loses
+    // Was a bug, now fixed (the test guards it): the VALUES of an INSERT correlate to its target, so a subquery over the target table loses
     // its FROM: "(select "users"."name" where "users"."id" = $2)" (invalid reference to "users").
     test("a scalar subquery in VALUES over the target table keeps its FROM", async () => {
       const stmt = insert(users).values({

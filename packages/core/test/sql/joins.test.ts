@@ -135,7 +135,7 @@ forEachDatabase((db) => {
       expect(() => select(users.c.name).join(categories)).toThrow(NoForeignKeysError);
     });
 
-    // BUG: ForeignKey("users.id") on a table in schema "sales" looks for "sales.users"; SQLAlchemy
+    // Was a bug, now fixed (the test guards it): ForeignKey("users.id") on a table in schema "sales" looks for "sales.users"; SQLAlchemy
     // resolves an unqualified target in the MetaData's default schema, not the referencing table's.
     test("a schema-qualified table's string foreign key to an unqualified table", async () => {
       const metadata = new MetaData();
@@ -289,7 +289,7 @@ forEachDatabase((db) => {
       );
     });
 
-    // BUG (API gap): Table.alias() returns an Alias with no `.c` (Subquery, Cte and CteAlias have
+    // Was a gap, now fixed (the test guards it): Table.alias() returns an Alias with no `.c` (Subquery and Cte have
     // one); its columns are reachable only through `.columns`, untyped and possibly undefined.
     test("a table alias offers its columns as .c, as the table does", () => {
       const u = users.alias("u");

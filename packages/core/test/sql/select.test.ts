@@ -196,7 +196,7 @@ forEachDatabase((db) => {
       expect(await fetchRows(db, stmt)).toEqual([["wendy"], ["fred"], ["mary"], ["ed"]]);
     });
 
-    // BUG: a Label outside the SELECT list still renders "expr as name".
+    // Was a bug, now fixed (the test guards it): a Label outside the SELECT list still renders "expr as name".
     test("ordering by a label orders by its name", async () => {
       const n = func.count().label("n");
       const stmt = select(orders.c.userId, n).groupBy(orders.c.userId).orderBy(n.desc(), orders.c.userId);
@@ -210,7 +210,7 @@ forEachDatabase((db) => {
       ]);
     });
 
-    // BUG: same as above, in HAVING.
+    // Was a bug, now fixed (the test guards it): same as above, in HAVING.
     test("a label used in a condition renders its expression", async () => {
       const n = func.count().label("n");
       const stmt = select(orders.c.userId, n).groupBy(orders.c.userId).having(n.gt(1));

@@ -128,7 +128,7 @@ forEachDatabase((db) => {
       expect(await fetchRows(db, stmt)).toEqual([["wendy"]]);
     });
 
-    // BUG: auto-correlation removes every FROM item of the subquery when its only table is the
+    // Was a bug, now fixed (the test guards it): auto-correlation removes every FROM item of the subquery when its only table is the
     // enclosing one: "(select avg("users"."age"))" (PostgreSQL: aggregate functions are not allowed
     // in WHERE). SQLAlchemy correlates only when a FROM item would remain.
     test("a scalar subquery over the enclosing query's only table keeps its FROM", async () => {
@@ -279,7 +279,7 @@ forEachDatabase((db) => {
       expect((await fetchRows(db, stmt)).map((row) => row.slice(1))).toEqual(treeRows);
     });
 
-    // BUG: the recursive CTE's columns belong to its first part, so selecting them (rather than the
+    // Was a bug, now fixed (the test guards it): the recursive CTE's columns belong to its first part, so selecting them (rather than the
     // CTE whole) defines only the anchor: the UNION ALL part is silently dropped.
     test("selecting a recursive CTE's columns keeps its recursive part", async () => {
       const stmt = select(tree.c.name, tree.c.depth).orderBy(tree.c.depth, tree.c.name);
@@ -287,7 +287,7 @@ forEachDatabase((db) => {
       expect(await fetchRows(db, stmt)).toEqual(treeRows);
     });
 
-    // BUG: bound values carry no type to PostgreSQL: literal(0) arrives as text (unknown), so the
+    // Was a bug, now fixed (the test guards it): bound values carry no type to PostgreSQL: literal(0) arrives as text (unknown), so the
     // recursive part's "depth" + 1 fails (operator does not exist: text + unknown).
     test("a typed literal in a recursive CTE keeps its type", async () => {
       const start = select(categories.c.id, literal(0).label("depth"))

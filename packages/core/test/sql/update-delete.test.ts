@@ -204,7 +204,7 @@ forEachDatabase((db) => {
       });
     });
 
-    // BUG: as in SELECT, auto-correlation empties the FROM of a subquery over the updated table:
+    // Was a bug, now fixed (the test guards it): as in SELECT, auto-correlation empties the FROM of a subquery over the updated table:
     // "(select max("users"."age"))" (PostgreSQL: aggregate functions are not allowed in UPDATE).
     test("a scalar subquery over the updated table in SET keeps its FROM", async () => {
       const stmt = update(users)
