@@ -133,7 +133,7 @@ describe("compile", () => {
   });
 });
 
-/** Compiles, then runs; a StatementError at compile is also an acceptable outcome. */
+/** Compiles the statement and runs it on `db`, giving its rows. */
 async function runs(
   db: TestDatabase,
   statement: { compile(): Compiled },
@@ -161,55 +161,63 @@ forEachDatabase((db) => {
 
   test("comparisons of comparisons, and LIKE / BETWEEN inside BETWEEN / IN, parse", async () => {
     // nonAssociativeChains: `"x" between $1 and $2 between coalesce((select ...)) and $3`.
-    await runs(db, select(t.c.x).where(t.c.x.eq(1).eq(true)));
-    await runs(db, select(t.c.x).where(t.c.x.isDistinctFrom(1).isDistinctFrom(true)));
-    await runs(db, select(t.c.x).where(t.c.x.isDistinctFrom(1).isNull()));
-    await runs(db, select(t.c.x).where(t.c.x.between(0, 2).between(false, true)));
-    await runs(db, select(t.c.x).where(t.c.s.like("a").in([true])));
+    // t holds one row, x = 1, s = 'a'.
+    expect(await runs(db, select(t.c.x).where(t.c.x.eq(1).eq(true)))).toEqual([{ x: 1 }]);
+    expect(await runs(db, select(t.c.x).where(t.c.x.isDistinctFrom(1).isDistinctFrom(true)))).toEqual([
+      { x: 1 },
+    ]);
+    expect(await runs(db, select(t.c.x).where(t.c.x.isDistinctFrom(1).isNull()))).toEqual([]);
+    expect(await runs(db, select(t.c.x).where(t.c.x.between(0, 2).between(false, true)))).toEqual([{ x: 1 }]);
+    expect(await runs(db, select(t.c.x).where(t.c.s.like("a").in([true])))).toEqual([{ x: 1 }]);
   });
 
   test("a label used as an operand or sort key", async () => {
     // labelsInExpressions: `... where "select"."" as " " like $1`; then, rendered bare, without its
     // expression's precedence: `... between not " "."where" in (select ...) and false`.
     const n = t.c.x.label("n");
-    await runs(db, select(t.c.x).where(n.eq(1)));
-    await runs(db, select(n).orderBy(n));
-    await runs(db, select(t.c.x).where(t.c.b.between(not_(t.c.b).label("nb"), true)));
+    expect(await runs(db, select(t.c.x).where(n.eq(1)))).toEqual([{ x: 1 }]);
+    expect(await runs(db, select(n).orderBy(n))).toEqual([{ n: 1 }]);
+    expect(await runs(db, select(t.c.x).where(t.c.b.between(not_(t.c.b).label("nb"), true)))).toEqual([
+      { x: 1 },
+    ]);
     expect(await runs(db, select(t.c.x.add(1).label("n").mul(2).label("m")))).toEqual([{ m: 4 }]);
   });
 
   test("a compound whose first member has its own LIMIT, inside IN and as a subquery", async () => {
     // parenthesisedCompounds: `exists (select ... limit $1) union (select ...)`.
     const compound = select(o.c.y).limit(1).union(select(o.c.y));
-    await runs(db, select(t.c.x).where(t.c.x.in(compound)));
-    await runs(db, select(compound.subquery()));
+    expect(await runs(db, select(t.c.x).where(t.c.x.in(compound)))).toEqual([{ x: 1 }]);
+    const ys = (await runs(db, select(compound.subquery()))).map((row) => row["y"]);
+    expect(ys.sort()).toEqual([1, 2]);
   });
 
   test("insert(t).values({}) inserts a row of defaults", async () => {
     // emptyInsert: `insert into "" values ()`.
-    await runs(db, insert(o).values({}));
+    await db.query("begin");
+    try {
+      expect(await runs(db, insert(o).values({}))).toEqual([]);
+      expect(await db.query('select count(*)::int as n from "o" where "y" is null')).toEqual([{ n: 1 }]);
+    } finally {
+      await db.query("rollback");
+    }
   });
 
-  test("a literal PostgreSQL types from its context is refused at compile, or accepted", async () => {
+  test("a literal keeps the type Athanor gave it, whatever PostgreSQL would infer from its context", async () => {
     // untypedLiterals: `case when ... then "select" when ... then $1 end = $2` with $1 = -32769 for
-    // a SMALLINT column: literal() typed it INTEGER, PostgreSQL typed it smallint.
-    for (const statement of [
-      select(case_([[t.c.b, t.c.small]], { else: 40000 })),
-      select(func.coalesce(t.c.x, 1.5)),
-      select(t.c.x).where(t.c.x.eq(literal(1.5))),
-    ]) {
-      try {
-        await runs(db, statement);
-      } catch (error) {
-        expect(error).toBeInstanceOf(StatementError);
-      }
-    }
+    // a SMALLINT column: literal() typed it INTEGER, PostgreSQL typed it smallint. Literals now
+    // carry their type as a cast, so each of these runs and gives the value its type says.
+    const values = async (statement: { compile(): Compiled }) =>
+      (await runs(db, statement)).map((row) => Object.values(row));
+    expect(await values(select(case_([[t.c.b, t.c.small]], { else: 40000 })))).toEqual([[1]]);
+    expect(await values(select(func.coalesce(t.c.x, 1.5)))).toEqual([[1]]);
+    expect(await values(select(t.c.x).where(t.c.x.eq(literal(1.5))))).toEqual([]);
+    expect(() => select(t.c.small).where(t.c.small.eq(40000)).compile()).toThrow(StatementError);
   });
 
   test("ORDER BY an empty IN (or an empty and_) is not a bare constant", async () => {
     // constantSortKeys: `select ... from "" full join "" on ... order by true` (and_()).
-    await runs(db, select(t.c.x).orderBy(t.c.x.in([])));
-    await runs(db, select(t.c.x).orderBy(and_()));
+    expect(await runs(db, select(t.c.x).orderBy(t.c.x.in([])))).toEqual([{ x: 1 }]);
+    expect(await runs(db, select(t.c.x).orderBy(and_()))).toEqual([{ x: 1 }]);
   });
 
   test("a table named anon_1 does not capture references to the unnamed subquery", async () => {
