@@ -212,3 +212,32 @@ export { type JsOf, resolveType, SqlType, type TypeArg } from "./types/sql-type.
 export { String, Text } from "./types/string-types.ts";
 export { TypeDecorator } from "./types/type-decorator.ts";
 export { UUID, Uuid, type UuidType } from "./types/uuid-type.ts";
+// Engine layer
+export {
+  AdaptedConnection,
+  AdaptedCursor,
+  ConnectRequest,
+  DriverRequest,
+  type DriverRequestKind,
+} from "./engine/adapted-connection.ts";
+export type {
+  ConnectParams,
+  Dialect,
+  DialectCapabilities,
+  DialectFactory,
+  DialectOptions,
+  ExecutemanyStrategy,
+  PoolClassName,
+} from "./engine/dialect.ts";
+export {
+  dialectPackageNames,
+  loadDialect,
+  NoSuchDialectError,
+  registerDialect,
+  registeredDialect,
+  registeredDialectNames,
+  unregisterDialect,
+} from "./engine/dialect-registry.ts";
+export type { DriverConnection, DriverCursor, DriverResult, DriverRows } from "./engine/driver.ts";
+export { DatabaseUrl, makeUrl } from "./engine/url.ts";
+export { PostgresDriverDialect } from "./engine/postgres-driver-dialect.ts";

@@ -1,0 +1,344 @@
+import { type DBAPIError, wrapDriverError } from "../driver-errors.ts";
+import { InvalidRequestError } from "../errors.ts";
+import { CallAsyncRequest } from "../runtime/call-async.ts";
+import { op } from "../runtime/gen-op.ts";
+import type { Op } from "../runtime/instruction.ts";
+import { IORequest } from "../runtime/io-request.ts";
+import type { ConnectParams, Dialect } from "./dialect.ts";
+import type { DriverConnection, DriverCursor, DriverResult, DriverRows } from "./driver.ts";
+
+export type DriverRequestKind =
+  | "execute"
+  | "executeMany"
+  | "openCursor"
+  | "fetch"
+  | "closeCursor"
+  | "begin"
+  | "commit"
+  | "rollback"
+  | "savepoint"
+  | "releaseSavepoint"
+  | "rollbackToSavepoint"
+  | "close";
+
+/**
+ * One call on a driver connection, as data: what the scheduler performs and what a scripted driver
+ * answers in tests. `sql` is the statement sent (BEGIN, COMMIT, SAVEPOINT... included); `params` its
+ * parameters, or the parameter sets of an executeMany, or the batch size of a fetch.
+ */
+export class DriverRequest<T = unknown> extends IORequest<T> {
+  declare readonly kind: DriverRequestKind;
+  declare readonly connection: AdaptedConnection;
+  declare readonly sql: string | undefined;
+  declare readonly params: unknown;
+  declare readonly cursor: DriverCursor | undefined;
+
+  constructor(
+    kind: DriverRequestKind,
+    connection: AdaptedConnection,
+    sql: string | undefined,
+    params?: unknown,
+    cursor?: DriverCursor,
+  ) {
+    super();
+    this.kind = kind;
+    this.connection = connection;
+    this.sql = sql;
+    this.params = params;
+    this.cursor = cursor;
+  }
+
+  perform(): T | PromiseLike<T> {
+    return this.connection.perform(this) as PromiseLike<T>;
+  }
+
+  override cancel(reason: unknown): void {
+    this.connection.cancelled(this, reason);
+  }
+}
+
+/** Opens a driver connection through the dialect; answered with an AdaptedConnection. */
+export class ConnectRequest extends IORequest<AdaptedConnection> {
+  declare readonly kind: "connect";
+  declare readonly dialect: Dialect;
+  declare readonly params: ConnectParams;
+
+  constructor(dialect: Dialect, params: ConnectParams) {
+    super();
+    this.kind = "connect";
+    this.dialect = dialect;
+    this.params = params;
+  }
+
+  perform(): PromiseLike<AdaptedConnection> {
+    return this.dialect.connect(this.params).then(
+      (driver) => new AdaptedConnection(this.dialect, driver),
+      (error: unknown) => {
+        throw wrapDriverError({ orig: error, disconnect: true });
+      },
+    );
+  }
+}
+
+/** The statement each transaction request sends. */
+const controlSql = {
+  commit: "COMMIT",
+  rollback: "ROLLBACK",
+} as const;
+
+function quoteName(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/**
+ * A driver connection adapted to the sync layer: every call returns an op that yields one
+ * DriverRequest. It is what pool events receive as the "DBAPI connection" (SQLAlchemy's
+ * AdaptedConnection): `yield* dbapiConnection.cursor().execute("select 1")`, or
+ * `yield* dbapiConnection.runAsync((driverConnection) => ...)` to reach the driver's own API.
+ *
+ * Once a call fails with a disconnect, or the connection is invalidated or closed, every later call
+ * raises at once without touching the driver: a dead connection is never used again.
+ */
+export class AdaptedConnection {
+  declare readonly dialect: Dialect;
+  declare readonly driver: DriverConnection;
+  /** Whether the database has an open transaction on this connection (BEGIN sent, not ended). */
+  declare inTransaction: boolean;
+  /** Set when the connection was found dead or was dropped: the error every later call raises. */
+  declare private deadReason: DBAPIError | undefined;
+  declare private closedPolitely: boolean;
+
+  constructor(dialect: Dialect, driver: DriverConnection) {
+    this.dialect = dialect;
+    this.driver = driver;
+    this.inTransaction = false;
+    this.deadReason = undefined;
+    this.closedPolitely = false;
+  }
+
+  /** The driver's own connection object. */
+  get driverConnection(): unknown {
+    return this.driver.driverConnection;
+  }
+
+  /** Dead (a disconnect, an invalidation, a cancelled call) or closed: unusable. */
+  get invalidated(): boolean {
+    return this.deadReason !== undefined;
+  }
+
+  get closed(): boolean {
+    return this.closedPolitely || this.deadReason !== undefined;
+  }
+
+  execute(sql: string, params: readonly unknown[] = []): DriverRequest<DriverResult> {
+    return new DriverRequest("execute", this, sql, params);
+  }
+
+  executeMany(
+    sql: string,
+    paramSets: readonly (readonly unknown[])[],
+  ): DriverRequest<{ rowcount: number | undefined }> {
+    return new DriverRequest("executeMany", this, sql, paramSets);
+  }
+
+  openCursor(sql: string, params: readonly unknown[] = []): DriverRequest<DriverCursor> {
+    return new DriverRequest("openCursor", this, sql, params);
+  }
+
+  fetch(cursor: DriverCursor, count: number): DriverRequest<DriverRows> {
+    return new DriverRequest("fetch", this, undefined, count, cursor);
+  }
+
+  closeCursor(cursor: DriverCursor): DriverRequest<void> {
+    return new DriverRequest("closeCursor", this, undefined, undefined, cursor);
+  }
+
+  /** BEGIN, with an isolation level when given ("SERIALIZABLE", "REPEATABLE READ", ...). */
+  begin(isolationLevel?: string): DriverRequest<void> {
+    const sql = isolationLevel === undefined ? "BEGIN" : `BEGIN ISOLATION LEVEL ${isolationLevel}`;
+    return new DriverRequest("begin", this, sql);
+  }
+
+  commit(): DriverRequest<void> {
+    return new DriverRequest("commit", this, controlSql.commit);
+  }
+
+  rollback(): DriverRequest<void> {
+    return new DriverRequest("rollback", this, controlSql.rollback);
+  }
+
+  savepoint(name: string): DriverRequest<void> {
+    return new DriverRequest("savepoint", this, `SAVEPOINT ${quoteName(name)}`);
+  }
+
+  releaseSavepoint(name: string): DriverRequest<void> {
+    return new DriverRequest("releaseSavepoint", this, `RELEASE SAVEPOINT ${quoteName(name)}`);
+  }
+
+  rollbackToSavepoint(name: string): DriverRequest<void> {
+    return new DriverRequest("rollbackToSavepoint", this, `ROLLBACK TO SAVEPOINT ${quoteName(name)}`);
+  }
+
+  /** Closes the driver connection politely; a dead one is already closed. */
+  close(): DriverRequest<void> {
+    return new DriverRequest("close", this, undefined);
+  }
+
+  /**
+   * Drops the driver connection at once (no IO to wait for) and marks this connection dead, so no
+   * later call reaches the driver. `reason` becomes the cause of the error those calls raise.
+   */
+  invalidate(reason?: unknown): void {
+    if (this.deadReason === undefined) {
+      this.deadReason = wrapDriverError({
+        orig: reason ?? new Error("the connection was invalidated"),
+        disconnect: true,
+        connectionInvalidated: true,
+      });
+    }
+    this.inTransaction = false;
+    try {
+      this.driver.terminate();
+    } catch {
+      // terminate() must not throw; if a driver's does, the connection is still dead to us.
+    }
+  }
+
+  /** `yield* dbapiConnection.runAsync((driverConnection) => driverConnection.someAsyncCall())` */
+  runAsync<T>(fn: (driverConnection: unknown, signal: AbortSignal) => T | PromiseLike<T>): Op<T> {
+    const driverConnection = this.driverConnection;
+    return new CallAsyncRequest((signal) => fn(driverConnection, signal));
+  }
+
+  /** A DBAPI-style cursor: `yield* cursor.execute(sql)`, then `cursor.fetchone()`. */
+  cursor(): AdaptedCursor {
+    return new AdaptedCursor(this);
+  }
+
+  toString(): string {
+    const raw = this.driverConnection as { constructor?: { name?: string } } | null;
+    const name = typeof raw === "function" ? "function" : (raw?.constructor?.name ?? typeof raw);
+    return `<AdaptedConnection <${this.dialect.driver} ${name}>>`;
+  }
+
+  /** Carries out one request on the driver (DriverRequest.perform lands here). */
+  perform(request: DriverRequest): unknown {
+    if (this.deadReason !== undefined) throw this.deadReason;
+    if (this.closedPolitely) throw new InvalidRequestError("this DBAPI connection is closed");
+    const driver = this.driver;
+    let pending: Promise<unknown>;
+    switch (request.kind) {
+      case "execute":
+        pending = driver.execute(request.sql!, request.params as readonly unknown[]);
+        break;
+      case "executeMany":
+        pending = driver.executeMany(request.sql!, request.params as readonly (readonly unknown[])[]);
+        break;
+      case "openCursor":
+        pending = driver.openCursor(request.sql!, request.params as readonly unknown[]);
+        break;
+      case "fetch":
+        pending = request.cursor!.fetch(request.params as number);
+        break;
+      case "closeCursor":
+        pending = request.cursor!.close();
+        break;
+      case "close":
+        this.closedPolitely = true;
+        return driver.close().then(undefined, () => {
+          // A connection that fails to close politely is dropped.
+          driver.terminate();
+        });
+      default:
+        pending = driver.execute(request.sql!, []);
+    }
+    return pending.then(
+      (value) => this.succeeded(request, value),
+      (error: unknown) => {
+        throw this.failed(request, error);
+      },
+    );
+  }
+
+  private succeeded(request: DriverRequest, value: unknown): unknown {
+    switch (request.kind) {
+      case "begin":
+        this.inTransaction = true;
+        return undefined;
+      case "commit":
+      case "rollback":
+        this.inTransaction = false;
+        return undefined;
+      case "savepoint":
+      case "releaseSavepoint":
+      case "rollbackToSavepoint":
+        return undefined;
+      default:
+        return value;
+    }
+  }
+
+  private failed(request: DriverRequest, error: unknown): DBAPIError {
+    const disconnect = this.deadReason !== undefined || this.dialect.isDisconnect(error);
+    const wrapped = wrapDriverError({
+      orig: this.deadReason?.orig ?? error,
+      statement: request.sql,
+      params: request.kind === "execute" || request.kind === "openCursor" ? (request.params as unknown[]) : undefined,
+      disconnect,
+      connectionInvalidated: disconnect,
+    });
+    if (disconnect) this.invalidate(error);
+    // A failed COMMIT or ROLLBACK leaves no transaction open on PostgreSQL.
+    if (request.kind === "commit" || request.kind === "rollback") this.inTransaction = false;
+    return wrapped;
+  }
+
+  /** The run was aborted while `request` was in flight: cancel it on the server, then drop the connection. */
+  cancelled(_request: DriverRequest, reason: unknown): void {
+    const cancel = this.driver.cancel?.();
+    cancel?.then(undefined, () => {});
+    this.invalidate(reason ?? new Error("the call was cancelled"));
+  }
+}
+
+/** A DBAPI-style cursor over an AdaptedConnection, for event handlers written as in SQLAlchemy. */
+export class AdaptedCursor {
+  readonly connection: AdaptedConnection;
+  /** Names of the last statement's fields; undefined when it returned no rows. */
+  description: readonly string[] | undefined = undefined;
+  rowcount = -1;
+  #rows: DriverRows = [];
+  #position = 0;
+
+  constructor(connection: AdaptedConnection) {
+    this.connection = connection;
+  }
+
+  execute(sql: string, params: readonly unknown[] = []): Op<void> {
+    const cursor = this;
+    return op(function* execute() {
+      const result = yield* cursor.connection.execute(sql, params);
+      cursor.description = result.returnsRows ? result.fields : undefined;
+      cursor.rowcount = result.rowcount ?? -1;
+      cursor.#rows = result.rows;
+      cursor.#position = 0;
+    });
+  }
+
+  fetchone(): readonly unknown[] | null {
+    const row = this.#rows[this.#position];
+    if (row === undefined) return null;
+    this.#position++;
+    return row;
+  }
+
+  fetchmany(size = 1): (readonly unknown[])[] {
+    const rows = this.#rows.slice(this.#position, this.#position + size);
+    this.#position += rows.length;
+    return rows;
+  }
+
+  fetchall(): (readonly unknown[])[] {
+    return this.fetchmany(this.#rows.length - this.#position);
+  }
+}
