@@ -48,7 +48,7 @@ export {
 export { Row, type RowMembers } from "./result/row.ts";
 export { ScalarResult } from "./result/scalar-result.ts";
 export { CallAsyncRequest, callAsync } from "./runtime/call-async.ts";
-export { GenOp, type OpBody, op, opFn } from "./runtime/gen-op.ts";
+export { GenOp, type OpBody, op, opCall, opFn } from "./runtime/gen-op.ts";
 export { Instruction, type Op, type OpResult } from "./runtime/instruction.ts";
 export { IORequest } from "./runtime/io-request.ts";
 export { configureOpTracking, type OpTrackingSettings } from "./runtime/op-tracking.ts";
@@ -241,3 +241,41 @@ export {
 export type { DriverConnection, DriverCursor, DriverResult, DriverRows } from "./engine/driver.ts";
 export { DatabaseUrl, makeUrl } from "./engine/url.ts";
 export { PostgresDriverDialect } from "./engine/postgres-driver-dialect.ts";
+export {
+  Connection,
+  type ConnectionEvents,
+  type ExceptionContext,
+  type ExecuteOptions,
+  type ExecutionContext,
+  type ExecutionOptions,
+  type IsolationLevel,
+  type ScalarOf,
+} from "./engine/connection.ts";
+export { createEngine, Engine, type EngineEvents, engineFromConfig } from "./engine/engine.ts";
+export { PendingRollbackError, PoolClosedError, TimeoutError } from "./engine/engine-errors.ts";
+export type { EngineOptions, PoolFactory } from "./engine/engine-options.ts";
+export {
+  contains,
+  type EventHandler,
+  type EventName,
+  event,
+  type HandlerResult,
+  listen,
+  listensFor,
+  remove,
+} from "./engine/events.ts";
+export { consoleLogger, type Logger, setDefaultLogger } from "./engine/logging.ts";
+export {
+  NullPool,
+  Pool,
+  type PoolEvents,
+  type PoolOptions,
+  PoolWaitRequest,
+  QueuePool,
+  type QueuePoolOptions,
+  StaticPool,
+} from "./engine/pool.ts";
+export { ConnectionRecord, PoolProxiedConnection } from "./engine/pooled-connection.ts";
+export type { KyselyCompiledQuery, Parameters, ResultOf, Statement } from "./engine/statement.ts";
+export { StreamingResult, StreamView } from "./engine/streaming-result.ts";
+export { NestedTransaction, RootTransaction, Transaction } from "./engine/transaction.ts";

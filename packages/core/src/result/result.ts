@@ -1,4 +1,4 @@
-import { ArgumentError, NoSuchColumnError } from "../errors.ts";
+import { ArgumentError, InvalidRequestError, NoSuchColumnError } from "../errors.ts";
 import type { ResultColumn } from "../sql/executable.ts";
 import { SqlType } from "../types/sql-type.ts";
 import { BufferedCursor } from "./buffered-cursor.ts";
@@ -14,6 +14,8 @@ export interface ResultOptions {
   readonly rowcount?: number | undefined;
   /** Whether the statement returns rows; by default, whether there are result columns. */
   readonly returnsRows?: boolean | undefined;
+  /** The primary key of the row a single-row INSERT created, in primary key column order. */
+  readonly insertedPrimaryKey?: readonly unknown[] | undefined;
 }
 
 /** A column given to `columns()` / `scalars()`: its name, or its position (negative counts from the end). */
@@ -100,6 +102,7 @@ export class Result<
 > extends FilterResult<Row<Tuple, Names>> {
   /** Rows matched or affected, as the driver reported it. */
   readonly rowcount: number | undefined;
+  readonly #insertedPrimaryKey: readonly unknown[] | undefined;
   readonly #columns: readonly ResultColumn[];
   readonly #indexes: readonly number[];
   readonly #processors: readonly (Processor | undefined)[];
@@ -122,10 +125,24 @@ export class Result<
     const shape = view?.shape ?? rowShape(columns.map((column) => column.name));
     super(cursor, rowMaker(shape, indexes, processors) as ItemMaker<never>, view?.unique);
     this.rowcount = options.rowcount;
+    this.#insertedPrimaryKey = options.insertedPrimaryKey;
     this.#columns = columns;
     this.#indexes = indexes;
     this.#processors = processors;
     this.#shape = shape;
+  }
+
+  /**
+   * The primary key of the row a single-row INSERT created (server-generated values included), in
+   * the table's primary key column order. Raises for any other statement, as SQLAlchemy does.
+   */
+  get insertedPrimaryKey(): readonly unknown[] {
+    if (this.#insertedPrimaryKey === undefined) {
+      throw new InvalidRequestError(
+        "insertedPrimaryKey is only available for a single-row insert() of a table with a primary key",
+      );
+    }
+    return this.#insertedPrimaryKey;
   }
 
   /** Whether the statement returns rows (a plain INSERT does not: reading it raises). */

@@ -67,3 +67,15 @@ export function opFn<T, This = unknown, Args extends unknown[] = []>(
     return new GenOp(untyped, this, args);
   };
 }
+
+/**
+ * The op of calling `body` with `self` and `args`, without a closure: the hot-path form for methods
+ * (`return opCall(executeBody, this, [statement, params])`).
+ */
+export function opCall<T, This, Args extends unknown[]>(
+  body: (this: This, ...args: Args) => Iterator<Instruction, T, unknown>,
+  self: This,
+  args: Args,
+): GenOp<T> {
+  return new GenOp(body as unknown as OpBody<T, unknown, unknown[]>, self, args);
+}

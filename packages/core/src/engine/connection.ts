@@ -1,0 +1,731 @@
+import type { CompiledCache } from "../compile/compiled-cache.ts";
+import type { DBAPIError } from "../driver-errors.ts";
+import { ArgumentError, InvalidRequestError, ResourceClosedError } from "../errors.ts";
+import { Result } from "../result/result.ts";
+import type { ScalarResult } from "../result/scalar-result.ts";
+import { op, opCall } from "../runtime/gen-op.ts";
+import type { Instruction, Op } from "../runtime/instruction.ts";
+import type { Executable } from "../sql/executable.ts";
+import { Insert } from "../sql/insert.ts";
+import type { TextClause } from "../sql/text-clause.ts";
+import type { AdaptedConnection } from "./adapted-connection.ts";
+import type { Dialect } from "./dialect.ts";
+import type { DriverResult } from "./driver.ts";
+import type { Engine } from "./engine.ts";
+import { PendingRollbackError } from "./engine-errors.ts";
+import { anyListening, declareEvents, dispatch, type EventTarget, type HandlerResult } from "./events.ts";
+import { executeManyOn } from "./executemany.ts";
+import { describeParameters } from "./logging.ts";
+import type { PoolProxiedConnection } from "./pooled-connection.ts";
+import {
+  fieldColumns,
+  type Parameters,
+  type PreparedStatement,
+  prepareStatement,
+  type ResultOf,
+  type Statement,
+  withCache,
+} from "./statement.ts";
+import { StreamingResult } from "./streaming-result.ts";
+import { NestedTransaction, RootTransaction, type Transaction } from "./transaction.ts";
+
+export type IsolationLevel = "AUTOCOMMIT" | "READ COMMITTED" | "READ UNCOMMITTED" | "REPEATABLE READ" | "SERIALIZABLE";
+
+/** Options that shape how statements run (SQLAlchemy's execution options). */
+export interface ExecutionOptions {
+  /** The transaction isolation of BEGIN; "AUTOCOMMIT" sends no BEGIN at all. */
+  readonly isolationLevel?: IsolationLevel | undefined;
+  /** Read through a server-side cursor: only with `stream()`. */
+  readonly streamResults?: boolean | undefined;
+  /** Rows fetched per round trip when streaming (implies streamResults). */
+  readonly yieldPer?: number | undefined;
+  /** The compiled cache to use; null compiles every time. */
+  readonly compiledCache?: CompiledCache | null | undefined;
+  /** Shown in echo lines: `[token] SELECT ...`. */
+  readonly loggingToken?: string | undefined;
+  /** Anything else, for the application's own use (events see it). */
+  readonly [key: string]: unknown;
+}
+
+/** What event handlers learn about a statement being executed. */
+export interface ExecutionContext {
+  readonly connection: Connection;
+  readonly statement: Statement | string;
+  readonly executionOptions: ExecutionOptions;
+  readonly executemany: boolean;
+}
+
+/** What `handleError` handlers get (SQLAlchemy's ExceptionContext). */
+export interface ExceptionContext {
+  readonly connection: Connection;
+  readonly engine: Engine;
+  /** The error as the driver raised it. */
+  readonly originalException: unknown;
+  /** The wrapped error that will be raised (a DBAPIError subclass for driver errors). */
+  readonly athanorException: unknown;
+  readonly statement: string | undefined;
+  readonly parameters: unknown;
+  readonly isDisconnect: boolean;
+}
+
+export interface ConnectionEvents {
+  beforeExecute(
+    conn: Connection,
+    statement: Statement | string,
+    params: Parameters | readonly Parameters[] | readonly unknown[] | undefined,
+    executionOptions: ExecutionOptions,
+  ): HandlerResult;
+  afterExecute(
+    conn: Connection,
+    statement: Statement | string,
+    params: Parameters | readonly Parameters[] | readonly unknown[] | undefined,
+    executionOptions: ExecutionOptions,
+    result: Result | StreamingResult,
+  ): HandlerResult;
+  beforeCursorExecute(
+    conn: Connection,
+    sql: string,
+    parameters: readonly unknown[] | readonly (readonly unknown[])[],
+    context: ExecutionContext,
+    executemany: boolean,
+  ): HandlerResult;
+  afterCursorExecute(
+    conn: Connection,
+    sql: string,
+    parameters: readonly unknown[] | readonly (readonly unknown[])[],
+    context: ExecutionContext,
+    executemany: boolean,
+  ): HandlerResult;
+  begin(conn: Connection): HandlerResult;
+  commit(conn: Connection): HandlerResult;
+  rollback(conn: Connection): HandlerResult;
+  savepoint(conn: Connection, name: string): HandlerResult;
+  rollbackSavepoint(conn: Connection, name: string): HandlerResult;
+  releaseSavepoint(conn: Connection, name: string): HandlerResult;
+  handleError(context: ExceptionContext): HandlerResult;
+}
+
+export const connectionEventNames = [
+  "beforeExecute",
+  "afterExecute",
+  "beforeCursorExecute",
+  "afterCursorExecute",
+  "begin",
+  "commit",
+  "rollback",
+  "savepoint",
+  "rollbackSavepoint",
+  "releaseSavepoint",
+  "handleError",
+] as const;
+
+export interface ExecuteOptions {
+  readonly executionOptions?: ExecutionOptions;
+}
+
+type Body<T, A> = (arg: A) => Iterator<Instruction, T, unknown>;
+
+const closedTransactionInContext =
+  "Can't operate on closed transaction inside context manager.  Please complete the context manager before emitting further commands.";
+
+/**
+ * A checked-out DBAPI connection with SQLAlchemy 2.0 Connection semantics: statements autobegin a
+ * transaction that `commit()` / `rollback()` end; `begin()` / `beginNested()` for explicit ones;
+ * `close()` rolls back what is open and returns the connection to the pool. Every method that may do
+ * IO returns an op.
+ */
+export class Connection implements EventTarget<ConnectionEvents> {
+  declare readonly __events?: ConnectionEvents;
+  readonly engine: Engine;
+  readonly dialect: Dialect;
+  #proxied: PoolProxiedConnection | undefined;
+  #transaction: RootTransaction | undefined = undefined;
+  #nested: NestedTransaction | undefined = undefined;
+  /** The transaction a context form (begin(body), engine.begin(body)) is running, if any. */
+  #contextTransaction: Transaction | undefined = undefined;
+  #options: ExecutionOptions;
+  #closed = false;
+  #invalidated = false;
+  #savepointCounter = 0;
+  #stream: StreamingResult | undefined = undefined;
+  readonly #eventTargets: readonly object[];
+
+  /** @internal Engine.connect() makes connections. */
+  constructor(engine: Engine, proxied: PoolProxiedConnection, options: ExecutionOptions) {
+    this.engine = engine;
+    this.dialect = engine.dialect;
+    this.#proxied = proxied;
+    this.#options = options;
+    this.#eventTargets = [this, Connection, ...engine.eventTargets];
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** The DBAPI connection was invalidated; a new one is checked out at the next use (after a rollback). */
+  get invalidated(): boolean {
+    return this.#invalidated || this.#proxied?.isValid === false;
+  }
+
+  /** Storage tied to the DBAPI connection (kept across checkouts of it). */
+  get info(): Record<string, unknown> {
+    return this.raw().info;
+  }
+
+  /** The pooled DBAPI connection (a PoolProxiedConnection: `.dbapiConnection`, `.driverConnection`). */
+  getRawConnection(): PoolProxiedConnection {
+    return this.raw();
+  }
+
+  getExecutionOptions(): ExecutionOptions {
+    return this.#options;
+  }
+
+  /** Sets execution options on this connection (in place, as SQLAlchemy 2.0) and returns it. */
+  executionOptions(options: ExecutionOptions): this {
+    const merged = this.engine.validateExecutionOptions({ ...this.#options, ...options });
+    if (merged.isolationLevel !== this.#options.isolationLevel && this.#transaction !== undefined) {
+      throw new InvalidRequestError(
+        "the isolation level can't change while a transaction is in progress; commit or roll back first",
+      );
+    }
+    this.#options = merged;
+    return this;
+  }
+
+  getTransaction(): RootTransaction | undefined {
+    return this.#transaction;
+  }
+
+  getNestedTransaction(): NestedTransaction | undefined {
+    return this.#nested;
+  }
+
+  inTransaction(): boolean {
+    return this.#transaction !== undefined;
+  }
+
+  inNestedTransaction(): boolean {
+    return this.#nested !== undefined;
+  }
+
+  /**
+   * Executes a statement: `yield* conn.execute(select(users))`. `params` names values for bind
+   * parameters; a list of them runs the statement once per set, batched (executemany).
+   */
+  execute<S extends Executable>(statement: S, params?: Parameters, options?: ExecuteOptions): Op<ResultOf<S>>;
+  execute<T>(statement: TextClause<T>, params?: Parameters, options?: ExecuteOptions): Op<Result>;
+  execute(statement: Statement, params?: Parameters | readonly Parameters[], options?: ExecuteOptions): Op<Result>;
+  execute(statement: Statement, params?: Parameters | readonly Parameters[], options?: ExecuteOptions): Op<Result> {
+    return opCall(executeBody, this, [statement, params, options]);
+  }
+
+  /** The first column of the first row (or undefined), closing the result. */
+  scalar<S extends Executable>(statement: S, params?: Parameters, options?: ExecuteOptions): Op<ScalarOf<S> | undefined>;
+  scalar(statement: Statement, params?: Parameters, options?: ExecuteOptions): Op<unknown>;
+  scalar(statement: Statement, params?: Parameters, options?: ExecuteOptions): Op<unknown> {
+    const connection = this;
+    return op(function* scalar() {
+      const result = yield* connection.execute(statement, params, options);
+      return result.scalar();
+    });
+  }
+
+  /** The first column of every row, as a ScalarResult. */
+  scalars<S extends Executable>(statement: S, params?: Parameters, options?: ExecuteOptions): Op<ScalarResult<ScalarOf<S>>>;
+  scalars(statement: Statement, params?: Parameters, options?: ExecuteOptions): Op<ScalarResult<unknown>>;
+  scalars(statement: Statement, params?: Parameters, options?: ExecuteOptions): Op<ScalarResult<unknown>> {
+    const connection = this;
+    return op(function* scalars() {
+      const result = yield* connection.execute(statement, params, options);
+      return result.scalars();
+    });
+  }
+
+  /** Runs a SQL string as it is, with driver-style `$1` parameters (or a list of lists: executemany). */
+  execDriverSql(sql: string, parameters?: readonly unknown[] | readonly (readonly unknown[])[], options?: ExecuteOptions): Op<Result> {
+    if (typeof sql !== "string") {
+      throw new ArgumentError(`execDriverSql() takes a SQL string, got ${typeof sql}`);
+    }
+    return opCall(execDriverSqlBody, this, [sql, parameters ?? [], options]);
+  }
+
+  /**
+   * Executes a SELECT through a server-side cursor; rows are fetched `yieldPer` (default 1000) at a
+   * time as they are read. The StreamingResult's reads are ops.
+   */
+  stream<S extends Executable>(statement: S, params?: Parameters, options?: ExecuteOptions): Op<StreamingResult<ResultOf<S>>>;
+  stream(statement: Statement, params?: Parameters, options?: ExecuteOptions): Op<StreamingResult>;
+  stream(statement: Statement, params?: Parameters, options?: ExecuteOptions): Op<StreamingResult> {
+    return opCall(streamBody, this, [statement, params, options]);
+  }
+
+  /** Begins the root transaction. With a body, runs it inside and commits (or rolls back on throw). */
+  begin(): Op<RootTransaction>;
+  begin<T>(body: Body<T, RootTransaction>): Op<T>;
+  begin<T>(body?: Body<T, RootTransaction>): Op<RootTransaction | T> {
+    const connection = this;
+    return op(function* begin() {
+      connection.checkUsable();
+      if (connection.#transaction !== undefined) {
+        throw new InvalidRequestError(
+          "a transaction is already begun on this Connection; commit or roll it back first (or use beginNested())",
+        );
+      }
+      const transaction = yield* connection.startRoot();
+      if (body === undefined) return transaction;
+      return yield* connection.inContext(transaction, body);
+    });
+  }
+
+  /** SAVEPOINT (autobegins the root transaction first). With a body: released on success, rolled back to on throw. */
+  beginNested(): Op<NestedTransaction>;
+  beginNested<T>(body: Body<T, NestedTransaction>): Op<T>;
+  beginNested<T>(body?: Body<T, NestedTransaction>): Op<NestedTransaction | T> {
+    const connection = this;
+    return op(function* beginNested() {
+      connection.checkUsable();
+      const root = connection.#transaction ?? (yield* connection.autobegin());
+      const parent = connection.#nested ?? root;
+      const name = `sa_savepoint_${++connection.#savepointCounter}`;
+      const dbapi = yield* connection.dbapi();
+      const nested = new NestedTransaction(connection, name, parent);
+      if (anyListening("savepoint")) yield* dispatch(connection.#eventTargets, "savepoint", [connection, name]);
+      connection.log(`SAVEPOINT ${name}`);
+      yield* connection.guard(dbapi.savepoint(name), `SAVEPOINT ${name}`);
+      connection.#nested = nested;
+      if (body === undefined) return nested;
+      return yield* connection.inContext(nested, body);
+    });
+  }
+
+  /** Commits the root transaction, if any (savepoints in it are released with it). */
+  commit(): Op<void> {
+    const connection = this;
+    return op(function* commit() {
+      const transaction = connection.#transaction;
+      if (transaction !== undefined) yield* connection.endTransaction(transaction, "commit");
+    });
+  }
+
+  /** Rolls back the root transaction, if any. */
+  rollback(): Op<void> {
+    const connection = this;
+    return op(function* rollback() {
+      const transaction = connection.#transaction;
+      if (transaction !== undefined) yield* connection.endTransaction(transaction, "rollback");
+    });
+  }
+
+  /** Rolls back what is open and returns the DBAPI connection to the pool. Idempotent. */
+  close(): Op<void> {
+    const connection = this;
+    return op(function* close() {
+      if (connection.#closed) return;
+      connection.#closed = true;
+      const stream = connection.#stream;
+      connection.#stream = undefined;
+      if (stream !== undefined) yield* stream.closeOnConnectionClose();
+      const transaction = connection.#transaction;
+      connection.#transaction = undefined;
+      connection.#nested = undefined;
+      if (transaction !== undefined) {
+        transaction.state = "rolledBack";
+        if (anyListening("rollback")) yield* dispatch(connection.#eventTargets, "rollback", [connection]);
+      }
+      const proxied = connection.#proxied;
+      connection.#proxied = undefined;
+      // The pool rolls back whatever is open on the DBAPI connection as it takes it back.
+      if (proxied !== undefined) yield* proxied.close();
+    });
+  }
+
+  /**
+   * Invalidates the DBAPI connection: it is closed at once and never reused. An open transaction
+   * must then be rolled back (PendingRollbackError until it is); the next statement checks out a
+   * fresh DBAPI connection.
+   */
+  invalidate(error?: unknown): Op<void> {
+    const connection = this;
+    return op(function* invalidate() {
+      if (connection.#closed) throw new ResourceClosedError("This Connection is closed");
+      if (connection.#invalidated) return;
+      yield* connection.markInvalidated(error);
+    });
+  }
+
+  // ---- internals (used by Transaction, StreamingResult, the engine) ----
+
+  /** @internal */
+  *endTransaction(transaction: Transaction, how: "commit" | "rollback"): Generator<Instruction, void, unknown> {
+    if (transaction.connection !== this) throw new InvalidRequestError("this transaction belongs to another Connection");
+    if (transaction.state === "committed" || transaction.state === "rolledBack") {
+      throw new InvalidRequestError(
+        `This ${transaction.nested ? "nested " : ""}transaction is inactive (already ${transaction.state === "committed" ? "committed" : "rolled back"})`,
+      );
+    }
+    if (how === "commit") transaction.checkCommittable();
+    if (transaction instanceof NestedTransaction) {
+      yield* this.endNested(transaction, how);
+      return;
+    }
+    // Ending the root ends every savepoint in it.
+    for (let nested = this.#nested; nested !== undefined; nested = nested.parent instanceof NestedTransaction ? nested.parent : undefined) {
+      nested.state = how === "commit" ? "committed" : "rolledBack";
+    }
+    this.#nested = undefined;
+    this.#transaction = undefined;
+    transaction.state = how === "commit" ? "committed" : "rolledBack";
+    if (anyListening(how)) yield* dispatch(this.#eventTargets, how, [this]);
+    const dbapi = this.#proxied?.record.dbapiConnection;
+    if (this.#invalidated || dbapi === undefined || dbapi.invalidated) {
+      // The DBAPI connection is gone, and its transaction with it: rolling back only clears our state.
+      if (how === "commit") throw new PendingRollbackError("the connection was invalidated; its transaction is lost and can't be committed");
+      this.#invalidated = false;
+      return;
+    }
+    if (!dbapi.inTransaction) return; // AUTOCOMMIT, or nothing was ever sent
+    this.log(how === "commit" ? "COMMIT" : "ROLLBACK");
+    yield* this.guard(how === "commit" ? dbapi.commit() : dbapi.rollback(), how.toUpperCase());
+  }
+
+  private *endNested(nested: NestedTransaction, how: "commit" | "rollback"): Generator<Instruction, void, unknown> {
+    if (this.#nested !== nested) {
+      // Ending an outer savepoint ends the inner ones: walk up to it.
+      let inner = this.#nested;
+      while (inner !== undefined && inner !== nested) {
+        inner.state = how === "commit" ? "committed" : "rolledBack";
+        inner = inner.parent instanceof NestedTransaction ? inner.parent : undefined;
+      }
+      if (inner === undefined) throw new InvalidRequestError("this nested transaction is not open on this Connection");
+    }
+    this.#nested = nested.parent instanceof NestedTransaction ? nested.parent : undefined;
+    nested.state = how === "commit" ? "committed" : "rolledBack";
+    const name = nested.savepointName;
+    const event = how === "commit" ? "releaseSavepoint" : "rollbackSavepoint";
+    if (anyListening(event)) yield* dispatch(this.#eventTargets, event, [this, name]);
+    if (this.invalidated) {
+      if (how === "commit") throw new PendingRollbackError("the connection was invalidated; roll back the transaction");
+      return;
+    }
+    const dbapi = yield* this.dbapi();
+    const sql = how === "commit" ? `RELEASE SAVEPOINT ${name}` : `ROLLBACK TO SAVEPOINT ${name}`;
+    this.log(sql);
+    yield* this.guard(how === "commit" ? dbapi.releaseSavepoint(name) : dbapi.rollbackToSavepoint(name), sql);
+  }
+
+  /** @internal The StreamingResult tells its connection it ended. */
+  streamEnded(stream: StreamingResult): void {
+    if (this.#stream === stream) this.#stream = undefined;
+  }
+
+  /** @internal Runs a prepared statement on the DBAPI connection, with events, logging and error handling. */
+  *run(
+    statement: Statement | string,
+    params: Parameters | readonly Parameters[] | readonly unknown[] | undefined,
+    prepared: PreparedStatement,
+    options: ExecutionOptions,
+  ): Generator<Instruction, Result, unknown> {
+    const dbapi = yield* this.dbapi();
+    const context = anyListening("beforeCursorExecute") || anyListening("afterCursorExecute")
+      ? { connection: this, statement, executionOptions: options, executemany: false }
+      : undefined;
+    if (context !== undefined && anyListening("beforeCursorExecute")) {
+      yield* dispatch(this.#eventTargets, "beforeCursorExecute", [this, prepared.sql, prepared.parameters, context, false]);
+    }
+    if (this.engine.echo !== false) this.logStatement(prepared, options);
+    const raw = yield* this.guard(dbapi.execute(prepared.sql, prepared.parameters), prepared.sql, prepared.parameters);
+    if (context !== undefined && anyListening("afterCursorExecute")) {
+      yield* dispatch(this.#eventTargets, "afterCursorExecute", [this, prepared.sql, prepared.parameters, context, false]);
+    }
+    void params;
+    return this.resultOf(raw, prepared);
+  }
+
+  /** @internal */
+  resultOf(raw: DriverResult, prepared: PreparedStatement, insertedPrimaryKey?: readonly unknown[]): Result {
+    const columns = prepared.columns !== undefined && (prepared.columns.length > 0 || !raw.returnsRows)
+      ? prepared.columns
+      : fieldColumns(raw.fields);
+    if (this.engine.echo === "debug" && raw.returnsRows) {
+      this.engine.logger.debug?.(`Col ${JSON.stringify(raw.fields)}`);
+      for (const row of raw.rows) this.engine.logger.debug?.(`Row ${describeParameters(row)}`);
+    }
+    return new Result(columns, raw.rows, { rowcount: raw.rowcount, returnsRows: raw.returnsRows, insertedPrimaryKey });
+  }
+
+  /** @internal The DBAPI connection, beginning the transaction first when none is open. */
+  *dbapiInTransaction(): Generator<Instruction, AdaptedConnection, unknown> {
+    this.checkUsable();
+    if (this.#stream !== undefined) {
+      throw new InvalidRequestError(
+        "a streamed result is open on this Connection; read it to the end or close() it before running another statement",
+      );
+    }
+    if (this.#transaction === undefined) yield* this.autobegin();
+    return yield* this.dbapi();
+  }
+
+  /** @internal */
+  *guard<T>(request: Op<T>, sql: string | undefined, parameters?: unknown): Generator<Instruction, T, unknown> {
+    try {
+      return yield* request;
+    } catch (error) {
+      throw yield* this.handleError(error, sql, parameters);
+    }
+  }
+
+  /** @internal Wraps, reports to handleError handlers and invalidates on disconnect; returns what to throw. */
+  *handleError(error: unknown, sql: string | undefined, parameters: unknown): Generator<Instruction, unknown, unknown> {
+    const isDisconnect = (error as DBAPIError | null)?.connectionInvalidated === true;
+    if (isDisconnect && !this.#invalidated) {
+      yield* this.markInvalidated(error);
+      // A disconnect may mean the server restarted: connections made before now are suspect.
+      this.engine.pool.invalidateAll();
+    }
+    if (anyListening("handleError")) {
+      const context: ExceptionContext = {
+        connection: this,
+        engine: this.engine,
+        originalException: (error as DBAPIError | null)?.orig ?? error,
+        athanorException: error,
+        statement: sql,
+        parameters,
+        isDisconnect,
+      };
+      try {
+        yield* dispatch(this.#eventTargets, "handleError", [context]);
+      } catch (replaced) {
+        return replaced;
+      }
+    }
+    return error;
+  }
+
+  /** @internal */
+  log(message: string): void {
+    if (this.engine.echo === false) return;
+    const token = this.#options.loggingToken;
+    this.engine.logger.info(token === undefined ? message : `[${token}] ${message}`);
+  }
+
+  /** @internal */
+  setStream(stream: StreamingResult): void {
+    this.#stream = stream;
+  }
+
+  /** @internal Event targets, most specific first: this, the Connection class, its engines, the Engine class. */
+  get eventTargets(): readonly object[] {
+    return this.#eventTargets;
+  }
+
+  /** @internal */
+  get options(): ExecutionOptions {
+    return this.#options;
+  }
+
+  private logStatement(prepared: PreparedStatement, options: ExecutionOptions): void {
+    const token = options.loggingToken;
+    const prefix = token === undefined ? "" : `[${token}] `;
+    this.engine.logger.info(`${prefix}${prepared.sql}`);
+    this.engine.logger.info(`${prefix}[${prepared.cached ? "cached" : "generated"}] ${describeParameters(prepared.parameters)}`);
+  }
+
+  private raw(): PoolProxiedConnection {
+    if (this.#closed || this.#proxied === undefined) throw new ResourceClosedError("This Connection is closed");
+    return this.#proxied;
+  }
+
+  private checkUsable(): void {
+    if (this.#closed) throw new ResourceClosedError("This Connection is closed");
+    const context = this.#contextTransaction;
+    if (context !== undefined && !context.isActive) throw new InvalidRequestError(closedTransactionInContext);
+  }
+
+  /** The live DBAPI connection: after an invalidation (and the rollback it requires), a fresh checkout. */
+  private *dbapi(): Generator<Instruction, AdaptedConnection, unknown> {
+    const proxied = this.raw();
+    const current = proxied.record.dbapiConnection;
+    if (current !== undefined && !current.invalidated && !this.#invalidated) return current;
+    if (this.#transaction !== undefined) {
+      throw new PendingRollbackError(
+        "Can't reconnect until invalid transaction is rolled back.  Please rollback() fully before proceeding",
+      );
+    }
+    // Reconnect: give the dead checkout back and take a new one.
+    this.#invalidated = false;
+    yield* proxied.close();
+    this.#proxied = yield* this.engine.pool.connect();
+    return this.#proxied.dbapiConnection;
+  }
+
+  private *markInvalidated(error: unknown): Generator<Instruction, void, unknown> {
+    this.#invalidated = true;
+    const proxied = this.#proxied;
+    if (proxied !== undefined) yield* proxied.invalidate(error);
+    if (this.#transaction !== undefined) this.#transaction.state = "deactivated";
+    for (let nested = this.#nested; nested !== undefined; nested = nested.parent instanceof NestedTransaction ? nested.parent : undefined) {
+      nested.state = "deactivated";
+    }
+  }
+
+  private *autobegin(): Generator<Instruction, RootTransaction, unknown> {
+    return yield* this.startRoot();
+  }
+
+  private *startRoot(): Generator<Instruction, RootTransaction, unknown> {
+    const transaction = new RootTransaction(this);
+    if (anyListening("begin")) yield* dispatch(this.#eventTargets, "begin", [this]);
+    const isolation = this.#options.isolationLevel;
+    const dbapi = yield* this.dbapi();
+    this.#transaction = transaction;
+    if (isolation === "AUTOCOMMIT") return transaction;
+    this.log(isolation === undefined ? "BEGIN (implicit)" : `BEGIN ISOLATION LEVEL ${isolation}`);
+    try {
+      yield* this.guard(dbapi.begin(isolation), "BEGIN");
+    } catch (error) {
+      this.#transaction = undefined;
+      throw error;
+    }
+    return transaction;
+  }
+
+  private *inContext<T, X extends Transaction>(transaction: X, body: Body<T, X>): Generator<Instruction, T, unknown> {
+    const outer = this.#contextTransaction;
+    this.#contextTransaction = transaction;
+    let value: T;
+    try {
+      value = yield* { [Symbol.iterator]: () => body(transaction) };
+    } catch (error) {
+      this.#contextTransaction = outer;
+      if (transaction.state === "active" || transaction.state === "deactivated") {
+        try {
+          yield* this.endTransaction(transaction, "rollback");
+        } catch {
+          // The body's error is the one to report.
+        }
+      }
+      throw error;
+    }
+    this.#contextTransaction = outer;
+    if (transaction.state === "active") yield* this.endTransaction(transaction, "commit");
+    else if (transaction.state === "deactivated") yield* this.endTransaction(transaction, "rollback");
+    return value;
+  }
+}
+declareEvents(Connection, connectionEventNames);
+
+/** The type of the first column of a statement's rows. */
+export type ScalarOf<S> = ResultOf<S> extends Result<infer Tuple> ? (Tuple extends [infer First, ...unknown[]] ? First : unknown) : unknown;
+
+function* executeBody(
+  this: Connection,
+  statement: Statement,
+  params: Parameters | readonly Parameters[] | undefined,
+  executeOptions: ExecuteOptions | undefined,
+): Generator<Instruction, Result, unknown> {
+  const options = executeOptions?.executionOptions === undefined
+    ? this.options
+    : this.engine.validateExecutionOptions({ ...this.options, ...executeOptions.executionOptions });
+  if (options.streamResults === true || options.yieldPer !== undefined) {
+    throw new InvalidRequestError(
+      "streamResults / yieldPer read through a server-side cursor: use conn.stream() for such results",
+    );
+  }
+  if (anyListening("beforeExecute")) yield* dispatchOn(this, "beforeExecute", [this, statement, params, options]);
+  let result: Result;
+  if (Array.isArray(params)) {
+    result = yield* executeManyOn(this, statement, params as readonly Parameters[], options);
+  } else {
+    yield* this.dbapiInTransaction();
+    const dialect = withCache(this.dialect, options.compiledCache);
+    if (statement instanceof Insert && statement.returningItems.length === 0 && statement.table.primaryKey !== undefined && (statement.rows === undefined || statement.rows.length === 1) && statement.selectSource === undefined) {
+      result = yield* insertOne(this, statement, params as Parameters | undefined, options);
+    } else {
+      const prepared = prepareStatement(statement, dialect, params as Parameters | undefined);
+      result = yield* this.run(statement, params, prepared, options);
+    }
+  }
+  if (anyListening("afterExecute")) yield* dispatchOn(this, "afterExecute", [this, statement, params, options, result]);
+  return result;
+}
+
+/** A single-row INSERT: RETURNING the primary key behind the user's back, for insertedPrimaryKey. */
+function* insertOne(
+  connection: Connection,
+  statement: Insert,
+  params: Parameters | undefined,
+  options: ExecutionOptions,
+): Generator<Instruction, Result, unknown> {
+  const keyColumns = statement.table.primaryKey!.columns;
+  const dialect = withCache(connection.dialect, options.compiledCache);
+  const given = statement.rows?.[0] ?? params ?? {};
+  if (keyColumns.every((column) => given[column.key] !== undefined && given[column.key] !== null) || !connection.dialect.capabilities.returning) {
+    const prepared = prepareStatement(statement, dialect, params);
+    const result = yield* connection.run(statement, params, prepared, options);
+    const known = keyColumns.map((column) => given[column.key] ?? null);
+    return new Result([], [], { rowcount: result.rowcount, returnsRows: false, insertedPrimaryKey: known });
+  }
+  const withKeys = statement.returning(...keyColumns);
+  const prepared = prepareStatement(withKeys, dialect, params);
+  const result = yield* connection.run(statement, params, prepared, options);
+  const row = result.fetchone();
+  return new Result([], [], {
+    rowcount: result.rowcount,
+    returnsRows: false,
+    insertedPrimaryKey: row === null ? keyColumns.map(() => null) : [...row],
+  });
+}
+
+function* execDriverSqlBody(
+  this: Connection,
+  sql: string,
+  parameters: readonly unknown[] | readonly (readonly unknown[])[],
+  executeOptions: ExecuteOptions | undefined,
+): Generator<Instruction, Result, unknown> {
+  const options = executeOptions?.executionOptions === undefined
+    ? this.options
+    : this.engine.validateExecutionOptions({ ...this.options, ...executeOptions.executionOptions });
+  if (anyListening("beforeExecute")) yield* dispatchOn(this, "beforeExecute", [this, sql, parameters, options]);
+  yield* this.dbapiInTransaction();
+  const isMany = parameters.length > 0 && parameters.every((set) => Array.isArray(set));
+  let result: Result;
+  if (isMany) {
+    result = yield* executeManyOn(this, sql, parameters as readonly (readonly unknown[])[], options);
+  } else {
+    const prepared: PreparedStatement = { sql, parameters, columns: undefined, cached: false };
+    result = yield* this.run(sql, parameters, prepared, options);
+  }
+  if (anyListening("afterExecute")) yield* dispatchOn(this, "afterExecute", [this, sql, parameters, options, result]);
+  return result;
+}
+
+function* streamBody(
+  this: Connection,
+  statement: Statement,
+  params: Parameters | undefined,
+  executeOptions: ExecuteOptions | undefined,
+): Generator<Instruction, StreamingResult, unknown> {
+  const options = executeOptions?.executionOptions === undefined
+    ? this.options
+    : this.engine.validateExecutionOptions({ ...this.options, ...executeOptions.executionOptions });
+  if (!this.dialect.capabilities.serverSideCursors) {
+    throw new InvalidRequestError(`the ${this.dialect.name}+${this.dialect.driver} dialect has no server-side cursors to stream with`);
+  }
+  if (Array.isArray(params)) throw new ArgumentError("stream() takes one parameter set, not a list");
+  if (anyListening("beforeExecute")) yield* dispatchOn(this, "beforeExecute", [this, statement, params, options]);
+  const dbapi = yield* this.dbapiInTransaction();
+  const prepared = prepareStatement(statement, withCache(this.dialect, options.compiledCache), params);
+  if (this.engine.echo !== false) this.log(`${prepared.sql}\n[server-side cursor] ${describeParameters(prepared.parameters)}`);
+  const cursor = yield* this.guard(dbapi.openCursor(prepared.sql, prepared.parameters), prepared.sql, prepared.parameters);
+  const columns = prepared.columns !== undefined && prepared.columns.length > 0 ? prepared.columns : fieldColumns(cursor.fields);
+  const stream = new StreamingResult(this, dbapi, cursor, columns, options.yieldPer ?? 1000);
+  this.setStream(stream);
+  if (anyListening("afterExecute")) yield* dispatchOn(this, "afterExecute", [this, statement, params, options, stream]);
+  return stream;
+}
+
+function dispatchOn(connection: Connection, name: string, args: readonly unknown[]): Generator<Instruction, void, unknown> {
+  return dispatch(connection.eventTargets, name, args);
+}

@@ -1,0 +1,520 @@
+import type { DBAPIError } from "../driver-errors.ts";
+import { op } from "../runtime/gen-op.ts";
+import type { Instruction, Op } from "../runtime/instruction.ts";
+import { IORequest } from "../runtime/io-request.ts";
+import type { AdaptedConnection } from "./adapted-connection.ts";
+import type { Dialect } from "./dialect.ts";
+import { PoolClosedError, TimeoutError } from "./engine-errors.ts";
+import { anyListening, declareEvents, dispatch, type EventTarget, type HandlerResult } from "./events.ts";
+import type { Logger } from "./logging.ts";
+import { ConnectionRecord, PoolProxiedConnection } from "./pooled-connection.ts";
+
+/** Pool events: `event.listen(engine.pool, "checkout", ...)`, or on the engine, or on the Pool class. */
+export interface PoolEvents {
+  /** A new DBAPI connection, before anyone uses it. */
+  connect(dbapiConnection: AdaptedConnection, record: ConnectionRecord): HandlerResult;
+  /** The pool's first new connection ever (after the dialect read the server's facts). */
+  firstConnect(dbapiConnection: AdaptedConnection, record: ConnectionRecord): HandlerResult;
+  checkout(dbapiConnection: AdaptedConnection, record: ConnectionRecord, proxied: PoolProxiedConnection): HandlerResult;
+  /** The connection came back; `dbapiConnection` is undefined when it was invalidated meanwhile. */
+  checkin(dbapiConnection: AdaptedConnection | undefined, record: ConnectionRecord): HandlerResult;
+  /** The connection was reset on return (its transaction rolled back). */
+  reset(dbapiConnection: AdaptedConnection, record: ConnectionRecord): HandlerResult;
+  /** The DBAPI connection was invalidated (closed, never reused); `error` says why when known. */
+  invalidate(dbapiConnection: AdaptedConnection, record: ConnectionRecord, error: unknown): HandlerResult;
+}
+
+const poolEventNames = ["connect", "firstConnect", "checkout", "checkin", "reset", "invalidate"] as const;
+
+export interface PoolOptions {
+  /** Opens one DBAPI connection. */
+  readonly creator: () => Op<AdaptedConnection>;
+  /** The dialect whose `initialize` runs on the first connection and `onConnect` on each. */
+  readonly dialect?: Dialect | undefined;
+  /** Seconds after which a connection is replaced at checkout; -1 never. */
+  readonly recycle?: number | undefined;
+  /** Test each connection with `SELECT 1` at checkout; a dead one is replaced. */
+  readonly prePing?: boolean | undefined;
+  /** Roll back whatever is open when a connection comes back (default true). */
+  readonly resetOnReturn?: boolean | undefined;
+  /** Pool logging (`echoPool`). */
+  readonly logger?: Logger | undefined;
+  /** Other event targets that hear this pool's events (the engine). */
+  readonly eventParents?: readonly object[] | undefined;
+}
+
+/** Keeps at most one warning per abandoned checkout, and takes the slot back. */
+const abandoned = new FinalizationRegistry<ConnectionRecord>((record) => {
+  record.pool.abandoned(record);
+});
+
+/**
+ * Hands out DBAPI connections and takes them back: SQLAlchemy's Pool. All IO (connecting, pinging,
+ * resetting on return) happens in ops, inside the caller's run. A connection found dead is
+ * invalidated and replaced, never handed out again; a connection dropped without being returned is
+ * reported (AthanorWarning ATHANOR_CONNECTION_NOT_RETURNED), closed, and its slot freed.
+ */
+export abstract class Pool implements EventTarget<PoolEvents> {
+  declare readonly __events?: PoolEvents;
+  readonly options: PoolOptions;
+  /** Bumped by invalidateAll() and dispose(): connections of older generations are closed, not reused. */
+  protected generation = 0;
+  #firstConnectDone = false;
+  #eventTargets: readonly object[];
+  protected closedForGood = false;
+
+  constructor(options: PoolOptions) {
+    this.options = options;
+    this.#eventTargets = [this, ...(options.eventParents ?? []), Pool];
+  }
+
+  /** Checks a connection out: `const raw = yield* pool.connect()`; `yield* raw.close()` returns it. */
+  connect(): Op<PoolProxiedConnection> {
+    return op(this, function* checkout(this: Pool) {
+      if (this.closedForGood) throw new PoolClosedError("this pool was disposed of for good");
+      const record = yield* this.acquire();
+      try {
+        yield* this.ready(record);
+      } catch (error) {
+        this.discard(record);
+        throw error;
+      }
+      const proxied = new PoolProxiedConnection(record);
+      abandoned.register(proxied, record, proxied);
+      this.options.logger?.info(`Connection ${record.dbapiConnection} checked out from pool`);
+      if (anyListening("checkout")) {
+        yield* dispatch(this.#eventTargets, "checkout", [record.dbapiConnection, record, proxied]);
+      }
+      return proxied;
+    });
+  }
+
+  /** Takes a checkout back (PoolProxiedConnection.close() calls this). */
+  checkin(proxied: PoolProxiedConnection): Op<void> {
+    return op(this, function* checkin(this: Pool) {
+      abandoned.unregister(proxied);
+      const record = proxied.record;
+      let connection = record.dbapiConnection;
+      if (connection !== undefined && this.reusable(record, connection)) {
+        if (this.options.resetOnReturn !== false && connection.inTransaction) {
+          try {
+            yield* connection.rollback();
+            if (anyListening("reset")) yield* dispatch(this.#eventTargets, "reset", [connection, record]);
+          } catch (error) {
+            yield* this.invalidateRecord(record, error);
+            connection = undefined;
+          }
+        }
+      } else if (connection !== undefined) {
+        yield* this.closeConnection(record);
+        connection = undefined;
+      }
+      this.options.logger?.info(`Connection ${connection ?? "(invalidated)"} being returned to pool`);
+      if (anyListening("checkin")) yield* dispatch(this.#eventTargets, "checkin", [connection, record]);
+      if (!this.keep(record)) {
+        yield* this.closeConnection(record);
+        this.discard(record);
+        return;
+      }
+      this.release(record);
+    });
+  }
+
+  /** Drops a record's DBAPI connection at once (no IO); the record reconnects at its next checkout. */
+  invalidateRecord(record: ConnectionRecord, error?: unknown): Op<void> {
+    return op(this, function* invalidate(this: Pool) {
+      const connection = record.dbapiConnection;
+      if (connection === undefined) return;
+      connection.invalidate(error);
+      record.dbapiConnection = undefined;
+      record.invalidatedBy = error;
+      this.options.logger?.info(`Invalidate connection ${connection} (reason: ${describeError(error)})`);
+      if (anyListening("invalidate")) {
+        yield* dispatch(this.#eventTargets, "invalidate", [connection, record, error]);
+      }
+    });
+  }
+
+  /**
+   * Marks every connection made so far as stale: idle ones are replaced at their next checkout,
+   * checked-out ones are closed when they come back. (After a disconnect, as SQLAlchemy does.)
+   */
+  invalidateAll(): void {
+    this.generation++;
+  }
+
+  /** Closes the idle connections; checked-out ones are closed when they come back. */
+  dispose(): Op<void> {
+    return op(this, function* dispose(this: Pool) {
+      this.generation++;
+      for (const record of this.takeAllIdle()) {
+        yield* this.closeConnection(record);
+        this.discard(record);
+      }
+      this.options.logger?.info("Pool disposed");
+    });
+  }
+
+  /** Disposes and refuses any later checkout (the engine's dispose makes a new pool instead). */
+  close(): Op<void> {
+    return op(this, function* closePool(this: Pool) {
+      yield* this.dispose();
+      this.closedForGood = true;
+      this.rejectWaiters(new PoolClosedError("the pool was closed while waiting for a connection"));
+    });
+  }
+
+  /** A new pool of the same kind and settings, with no connections. */
+  abstract recreate(): Pool;
+
+  /** "Pool size: 5  Connections in pool: 1 Current Overflow: -4 Current Checked out connections: 0" */
+  abstract status(): string;
+
+  /** Connections checked out now. */
+  abstract checkedout(): number;
+
+  /** A record to check out: an idle one, a new one, or one another run returns (may wait). */
+  protected abstract acquire(): Generator<Instruction, ConnectionRecord, unknown>;
+  /** A record comes back: hand it to a waiter, or keep it idle. */
+  protected abstract release(record: ConnectionRecord): void;
+  /** A record leaves the pool for good: its slot is free. */
+  protected abstract discard(record: ConnectionRecord): void;
+  /** Whether a returned record stays in the pool (an overflow connection may not). */
+  protected keep(_record: ConnectionRecord): boolean {
+    return !this.closedForGood;
+  }
+  protected abstract takeAllIdle(): ConnectionRecord[];
+  protected rejectWaiters(_error: Error): void {}
+
+  /** Called by the finalizer when a checkout was dropped without being returned. */
+  abandoned(record: ConnectionRecord): void {
+    process.emitWarning(
+      `a pooled connection (${record.dbapiConnection ?? "invalidated"}) was garbage collected without being ` +
+        "returned to the pool; it was closed and not reused. Close connections (conn.close(), " +
+        "`await using`, or the callback forms) when done.",
+      { type: "AthanorWarning", code: "ATHANOR_CONNECTION_NOT_RETURNED" },
+    );
+    record.dbapiConnection?.invalidate(new Error("connection garbage collected without being returned"));
+    record.dbapiConnection = undefined;
+    this.discard(record);
+  }
+
+  private reusable(record: ConnectionRecord, connection: AdaptedConnection): boolean {
+    return !connection.invalidated && record.generation === this.generation && !this.closedForGood;
+  }
+
+  private expired(record: ConnectionRecord): boolean {
+    const recycle = this.options.recycle ?? -1;
+    return recycle >= 0 && Date.now() - record.startedAt > recycle * 1000;
+  }
+
+  /** Makes sure a record has a live connection: replaces stale, recycled and (with pre-ping) dead ones. */
+  private *ready(record: ConnectionRecord): Generator<Instruction, void, unknown> {
+    let connection = record.dbapiConnection;
+    if (connection !== undefined && (!this.reusable(record, connection) || this.expired(record))) {
+      yield* this.closeConnection(record);
+      connection = undefined;
+    }
+    if (connection !== undefined && this.options.prePing === true) {
+      try {
+        yield* connection.execute("SELECT 1");
+      } catch (error) {
+        if ((error as DBAPIError).connectionInvalidated !== true) throw error;
+        // The server dropped it (and maybe every connection: a restart). Replace this one now and
+        // the others as they are checked out.
+        yield* this.invalidateRecord(record, error);
+        this.invalidateAll();
+        connection = undefined;
+      }
+    }
+    if (connection === undefined) yield* this.open(record);
+  }
+
+  private *open(record: ConnectionRecord): Generator<Instruction, void, unknown> {
+    const connection = yield* this.options.creator();
+    record.dbapiConnection = connection;
+    record.startedAt = Date.now();
+    record.generation = this.generation;
+    record.invalidatedBy = undefined;
+    try {
+      const dialect = this.options.dialect;
+      if (!this.#firstConnectDone) {
+        if (dialect?.initialize !== undefined) yield* dialect.initialize(connection);
+        this.#firstConnectDone = true;
+        if (anyListening("firstConnect")) {
+          yield* dispatch(this.#eventTargets, "firstConnect", [connection, record]);
+        }
+      }
+      if (dialect?.onConnect !== undefined) yield* dialect.onConnect(connection);
+      this.options.logger?.info(`Created new connection ${connection}`);
+      if (anyListening("connect")) yield* dispatch(this.#eventTargets, "connect", [connection, record]);
+    } catch (error) {
+      connection.invalidate(error);
+      record.dbapiConnection = undefined;
+      throw error;
+    }
+  }
+
+  /** Closes a record's connection politely (a dead one is just dropped). */
+  protected *closeConnection(record: ConnectionRecord): Generator<Instruction, void, unknown> {
+    const connection = record.dbapiConnection;
+    record.dbapiConnection = undefined;
+    if (connection === undefined) return;
+    if (connection.closed) {
+      connection.invalidate();
+      return;
+    }
+    this.options.logger?.info(`Closing connection ${connection}`);
+    try {
+      yield* connection.close();
+    } catch {
+      connection.invalidate();
+    }
+  }
+}
+declareEvents(Pool, poolEventNames);
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error ?? "none given");
+}
+
+export interface QueuePoolOptions extends PoolOptions {
+  /** Connections kept open (default 5). */
+  readonly size?: number | undefined;
+  /** Connections allowed beyond `size`, closed when returned (default 10; -1 no limit). */
+  readonly maxOverflow?: number | undefined;
+  /** Seconds to wait for a connection before TimeoutError (default 30). */
+  readonly timeout?: number | undefined;
+  /** Hand out the most recently returned connection first (default: the oldest, FIFO). */
+  readonly useLifo?: boolean | undefined;
+}
+
+interface Waiter {
+  readonly request: PoolWaitRequest;
+  resolve(record: ConnectionRecord | undefined): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Waits for a connection to come back (or a slot to free up). Answered with the record handed over,
+ * or undefined when a slot was freed and the waiter should open a new connection.
+ */
+export class PoolWaitRequest extends IORequest<ConnectionRecord | undefined> {
+  declare readonly kind: "poolWait";
+  declare readonly pool: QueuePool;
+  declare private timer: ReturnType<typeof setTimeout> | undefined;
+  declare private waiter: Waiter | undefined;
+  /** A record handed over after the waiting run was cancelled goes back to the pool. */
+  declare private cancelled: boolean;
+
+  constructor(pool: QueuePool) {
+    super();
+    this.kind = "poolWait";
+    this.pool = pool;
+    this.timer = undefined;
+    this.waiter = undefined;
+    this.cancelled = false;
+  }
+
+  perform(): Promise<ConnectionRecord | undefined> {
+    const pool = this.pool;
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = {
+        request: this,
+        resolve: (record) => {
+          clearTimeout(this.timer);
+          if (this.cancelled) {
+            if (record === undefined) pool.slotFreed();
+            else pool.handBack(record);
+            return;
+          }
+          resolve(record);
+        },
+        reject: (error) => {
+          clearTimeout(this.timer);
+          reject(error);
+        },
+      };
+      this.waiter = waiter;
+      this.timer = setTimeout(() => {
+        pool.forget(waiter);
+        reject(
+          new TimeoutError(
+            `${pool.constructor.name} limit of size ${pool.size} overflow ${pool.maxOverflow} reached, ` +
+              `connection timed out, timeout ${pool.timeout.toFixed(2)} seconds`,
+          ),
+        );
+      }, pool.timeout * 1000);
+      pool.enqueue(waiter);
+    });
+  }
+
+  override cancel(): void {
+    this.cancelled = true;
+    clearTimeout(this.timer);
+    if (this.waiter !== undefined) this.pool.forget(this.waiter);
+  }
+}
+
+/**
+ * SQLAlchemy's QueuePool: up to `size` connections kept, `maxOverflow` more made on demand (and
+ * closed when returned), checkouts beyond that wait up to `timeout` seconds, then TimeoutError.
+ * Waiters are served in arrival order.
+ */
+export class QueuePool extends Pool {
+  readonly size: number;
+  readonly maxOverflow: number;
+  readonly timeout: number;
+  readonly useLifo: boolean;
+  readonly #idle: ConnectionRecord[] = [];
+  readonly #waiters: Waiter[] = [];
+  /** Records in existence (idle + checked out + being opened). */
+  #count = 0;
+
+  constructor(options: QueuePoolOptions) {
+    super(options);
+    this.size = options.size ?? 5;
+    this.maxOverflow = options.maxOverflow ?? 10;
+    this.timeout = options.timeout ?? 30;
+    this.useLifo = options.useLifo ?? false;
+  }
+
+  override recreate(): QueuePool {
+    return new QueuePool(this.options as QueuePoolOptions);
+  }
+
+  override status(): string {
+    return (
+      `Pool size: ${this.size}  Connections in pool: ${this.#idle.length} ` +
+      `Current Overflow: ${this.overflow()} Current Checked out connections: ${this.checkedout()}`
+    );
+  }
+
+  /** Connections beyond `size` in existence now (negative while below size). */
+  overflow(): number {
+    return this.#count - this.size;
+  }
+
+  /** Idle connections. */
+  checkedin(): number {
+    return this.#idle.length;
+  }
+
+  override checkedout(): number {
+    return this.#count - this.#idle.length;
+  }
+
+  protected override *acquire(): Generator<Instruction, ConnectionRecord, unknown> {
+    const idle = this.useLifo ? this.#idle.pop() : this.#idle.shift();
+    if (idle !== undefined) return idle;
+    if (this.maxOverflow < 0 || this.#count < this.size + this.maxOverflow) {
+      this.#count++;
+      return new ConnectionRecord(this);
+    }
+    const handed = yield* new PoolWaitRequest(this);
+    if (handed !== undefined) return handed;
+    this.#count++;
+    return new ConnectionRecord(this);
+  }
+
+  protected override release(record: ConnectionRecord): void {
+    this.handBack(record);
+  }
+
+  /** A record is free: the first waiter gets it, else it goes idle. */
+  handBack(record: ConnectionRecord): void {
+    const waiter = this.#waiters.shift();
+    if (waiter !== undefined) waiter.resolve(record);
+    else this.#idle.push(record);
+  }
+
+  protected override discard(record: ConnectionRecord): void {
+    const index = this.#idle.indexOf(record);
+    if (index >= 0) this.#idle.splice(index, 1);
+    this.#count--;
+    this.slotFreed();
+  }
+
+  /** A slot came free: the first waiter opens a connection in it. */
+  slotFreed(): void {
+    const waiter = this.#waiters.shift();
+    // The waiter counts its new record in when it makes it.
+    if (waiter !== undefined) waiter.resolve(undefined);
+  }
+
+  protected override keep(record: ConnectionRecord): boolean {
+    // An overflow connection is closed on return unless someone is waiting for it.
+    return super.keep(record) && (this.#idle.length < this.size || this.#waiters.length > 0);
+  }
+
+  protected override takeAllIdle(): ConnectionRecord[] {
+    return [...this.#idle];
+  }
+
+  protected override rejectWaiters(error: Error): void {
+    for (const waiter of this.#waiters.splice(0)) waiter.reject(error);
+  }
+
+  enqueue(waiter: Waiter): void {
+    this.#waiters.push(waiter);
+  }
+
+  forget(waiter: Waiter): void {
+    const index = this.#waiters.indexOf(waiter);
+    if (index >= 0) this.#waiters.splice(index, 1);
+  }
+}
+
+/**
+ * One connection, handed to one checkout at a time (others wait, as with a QueuePool of one): for
+ * embedded databases such as PGlite, where there is only one connection to have. Unlike SQLAlchemy's
+ * StaticPool it never shares the connection between two checkouts at once, which would interleave
+ * their transactions.
+ */
+export class StaticPool extends QueuePool {
+  constructor(options: PoolOptions & { timeout?: number | undefined }) {
+    super({ ...options, size: 1, maxOverflow: 0, recycle: -1 });
+  }
+
+  override recreate(): StaticPool {
+    return new StaticPool(this.options);
+  }
+}
+
+/** No pooling: every checkout opens a connection and every checkin closes it. */
+export class NullPool extends Pool {
+  #checkedOut = 0;
+
+  override recreate(): NullPool {
+    return new NullPool(this.options);
+  }
+
+  override status(): string {
+    return "NullPool";
+  }
+
+  override checkedout(): number {
+    return this.#checkedOut;
+  }
+
+  protected override *acquire(): Generator<Instruction, ConnectionRecord, unknown> {
+    this.#checkedOut++;
+    return new ConnectionRecord(this);
+  }
+
+  protected override release(record: ConnectionRecord): void {
+    this.discard(record);
+  }
+
+  protected override discard(_record: ConnectionRecord): void {
+    this.#checkedOut--;
+  }
+
+  protected override keep(): boolean {
+    return false;
+  }
+
+  protected override takeAllIdle(): ConnectionRecord[] {
+    return [];
+  }
+}

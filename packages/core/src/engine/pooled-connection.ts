@@ -1,0 +1,94 @@
+import { InvalidRequestError } from "../errors.ts";
+import { op } from "../runtime/gen-op.ts";
+import type { Op } from "../runtime/instruction.ts";
+import type { AdaptedConnection } from "./adapted-connection.ts";
+import type { Pool } from "./pool.ts";
+
+/**
+ * A pool's slot for one DBAPI connection (SQLAlchemy's _ConnectionRecord). It outlives the
+ * connection: after an invalidation the record reconnects on its next checkout. `info` persists
+ * across reconnects.
+ */
+export class ConnectionRecord {
+  readonly pool: Pool;
+  dbapiConnection: AdaptedConnection | undefined = undefined;
+  /** Per-record storage for users and events; kept across reconnects. */
+  readonly info: Record<string, unknown> = {};
+  /** When the current DBAPI connection was opened (ms since epoch), for recycle. */
+  startedAt = 0;
+  /** The pool generation the connection was made in; an older one is closed rather than reused. */
+  generation = 0;
+  /** The error that invalidated the connection, until it is replaced. */
+  invalidatedBy: unknown = undefined;
+
+  constructor(pool: Pool) {
+    this.pool = pool;
+  }
+
+  /** The driver's own connection object, when connected. */
+  get driverConnection(): unknown {
+    return this.dbapiConnection?.driverConnection;
+  }
+
+  /** Drops the DBAPI connection now (no IO) and fires the pool's invalidate event on the next dispatch. */
+  invalidate(error?: unknown): Op<void> {
+    return this.pool.invalidateRecord(this, error);
+  }
+}
+
+/**
+ * A checked-out connection (SQLAlchemy's _ConnectionFairy): what Connection holds and what
+ * `getRawConnection()` returns. `close()` returns it to the pool (rolling back anything open);
+ * after that it cannot be used.
+ */
+export class PoolProxiedConnection {
+  readonly record: ConnectionRecord;
+  #returned = false;
+
+  constructor(record: ConnectionRecord) {
+    this.record = record;
+  }
+
+  /** The AdaptedConnection (DBAPI-style) of this checkout. */
+  get dbapiConnection(): AdaptedConnection {
+    if (this.#returned) throw new InvalidRequestError("this pooled connection was returned to the pool");
+    const connection = this.record.dbapiConnection;
+    if (connection === undefined) {
+      throw new InvalidRequestError("this pooled connection was invalidated and has no DBAPI connection");
+    }
+    return connection;
+  }
+
+  /** The driver's own connection (a pg.Client, a postgres.js instance, a PGlite). */
+  get driverConnection(): unknown {
+    return this.dbapiConnection.driverConnection;
+  }
+
+  get info(): Record<string, unknown> {
+    return this.record.info;
+  }
+
+  /** Still checked out and connected. */
+  get isValid(): boolean {
+    return !this.#returned && this.record.dbapiConnection !== undefined && !this.record.dbapiConnection.invalidated;
+  }
+
+  get returned(): boolean {
+    return this.#returned;
+  }
+
+  /** Drops the DBAPI connection; the record reconnects at its next checkout. */
+  invalidate(error?: unknown): Op<void> {
+    return this.record.invalidate(error);
+  }
+
+  /** Returns the connection to its pool (idempotent). */
+  close(): Op<void> {
+    const proxied = this;
+    return op(function* closePooled() {
+      if (proxied.#returned) return;
+      proxied.#returned = true;
+      yield* proxied.record.pool.checkin(proxied);
+    });
+  }
+}
