@@ -1,8 +1,8 @@
 import { type DBAPIError, wrapDriverError } from "../driver-errors.ts";
 import { InvalidRequestError } from "../errors.ts";
 import { CallAsyncRequest } from "../runtime/call-async.ts";
-import { op } from "../runtime/gen-op.ts";
-import type { Op } from "../runtime/instruction.ts";
+import { op, opCall } from "../runtime/gen-op.ts";
+import type { Instruction, Op } from "../runtime/instruction.ts";
 import { IORequest } from "../runtime/io-request.ts";
 import type { ConnectParams, Dialect } from "./dialect.ts";
 import type { DriverConnection, DriverCursor, DriverResult, DriverRows } from "./driver.ts";
@@ -154,17 +154,17 @@ export class AdaptedConnection {
   }
 
   /** BEGIN, with an isolation level when given ("SERIALIZABLE", "REPEATABLE READ", ...). */
-  begin(isolationLevel?: string): DriverRequest<void> {
+  begin(isolationLevel?: string): Op<void> {
     const sql = isolationLevel === undefined ? "BEGIN" : `BEGIN ISOLATION LEVEL ${isolationLevel}`;
-    return new DriverRequest("begin", this, sql);
+    return opCall(beginBody, this, [new DriverRequest<void>("begin", this, sql)]);
   }
 
-  commit(): DriverRequest<void> {
-    return new DriverRequest("commit", this, controlSql.commit);
+  commit(): Op<void> {
+    return opCall(endBody, this, [new DriverRequest<void>("commit", this, controlSql.commit)]);
   }
 
-  rollback(): DriverRequest<void> {
-    return new DriverRequest("rollback", this, controlSql.rollback);
+  rollback(): Op<void> {
+    return opCall(endBody, this, [new DriverRequest<void>("rollback", this, controlSql.rollback)]);
   }
 
   savepoint(name: string): DriverRequest<void> {
@@ -253,29 +253,17 @@ export class AdaptedConnection {
         pending = driver.execute(request.sql!, []);
     }
     return pending.then(
-      (value) => this.succeeded(request, value),
+      (value) =>
+        request.kind === "execute" ||
+        request.kind === "executeMany" ||
+        request.kind === "openCursor" ||
+        request.kind === "fetch"
+          ? value
+          : undefined,
       (error: unknown) => {
         throw this.failed(request, error);
       },
     );
-  }
-
-  private succeeded(request: DriverRequest, value: unknown): unknown {
-    switch (request.kind) {
-      case "begin":
-        this.inTransaction = true;
-        return undefined;
-      case "commit":
-      case "rollback":
-        this.inTransaction = false;
-        return undefined;
-      case "savepoint":
-      case "releaseSavepoint":
-      case "rollbackToSavepoint":
-        return undefined;
-      default:
-        return value;
-    }
   }
 
   private failed(request: DriverRequest, error: unknown): DBAPIError {
@@ -283,13 +271,14 @@ export class AdaptedConnection {
     const wrapped = wrapDriverError({
       orig: this.deadReason?.orig ?? error,
       statement: request.sql,
-      params: request.kind === "execute" || request.kind === "openCursor" ? (request.params as unknown[]) : undefined,
+      params:
+        request.kind === "execute" || request.kind === "openCursor"
+          ? (request.params as unknown[])
+          : undefined,
       disconnect,
       connectionInvalidated: disconnect,
     });
     if (disconnect) this.invalidate(error);
-    // A failed COMMIT or ROLLBACK leaves no transaction open on PostgreSQL.
-    if (request.kind === "commit" || request.kind === "rollback") this.inTransaction = false;
     return wrapped;
   }
 
@@ -298,6 +287,28 @@ export class AdaptedConnection {
     const cancel = this.driver.cancel?.();
     cancel?.then(undefined, () => {});
     this.invalidate(reason ?? new Error("the call was cancelled"));
+  }
+}
+
+// The transaction state changes when the request is answered, however it is answered (a driver, or a
+// scripted handler in tests), so it lives in these ops rather than in perform().
+function* beginBody(
+  this: AdaptedConnection,
+  request: DriverRequest<void>,
+): Generator<Instruction, void, unknown> {
+  yield* request;
+  this.inTransaction = true;
+}
+
+function* endBody(
+  this: AdaptedConnection,
+  request: DriverRequest<void>,
+): Generator<Instruction, void, unknown> {
+  try {
+    yield* request;
+  } finally {
+    // PostgreSQL ends the transaction even when COMMIT fails (it rolls back).
+    this.inTransaction = false;
   }
 }
 

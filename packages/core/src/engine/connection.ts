@@ -29,7 +29,12 @@ import {
 import { StreamingResult } from "./streaming-result.ts";
 import { NestedTransaction, RootTransaction, type Transaction } from "./transaction.ts";
 
-export type IsolationLevel = "AUTOCOMMIT" | "READ COMMITTED" | "READ UNCOMMITTED" | "REPEATABLE READ" | "SERIALIZABLE";
+export type IsolationLevel =
+  | "AUTOCOMMIT"
+  | "READ COMMITTED"
+  | "READ UNCOMMITTED"
+  | "REPEATABLE READ"
+  | "SERIALIZABLE";
 
 /** Options that shape how statements run (SQLAlchemy's execution options). */
 export interface ExecutionOptions {
@@ -216,13 +221,25 @@ export class Connection implements EventTarget<ConnectionEvents> {
    */
   execute<S extends Executable>(statement: S, params?: Parameters, options?: ExecuteOptions): Op<ResultOf<S>>;
   execute<T>(statement: TextClause<T>, params?: Parameters, options?: ExecuteOptions): Op<Result>;
-  execute(statement: Statement, params?: Parameters | readonly Parameters[], options?: ExecuteOptions): Op<Result>;
-  execute(statement: Statement, params?: Parameters | readonly Parameters[], options?: ExecuteOptions): Op<Result> {
+  execute(
+    statement: Statement,
+    params?: Parameters | readonly Parameters[],
+    options?: ExecuteOptions,
+  ): Op<Result>;
+  execute(
+    statement: Statement,
+    params?: Parameters | readonly Parameters[],
+    options?: ExecuteOptions,
+  ): Op<Result> {
     return opCall(executeBody, this, [statement, params, options]);
   }
 
   /** The first column of the first row (or undefined), closing the result. */
-  scalar<S extends Executable>(statement: S, params?: Parameters, options?: ExecuteOptions): Op<ScalarOf<S> | undefined>;
+  scalar<S extends Executable>(
+    statement: S,
+    params?: Parameters,
+    options?: ExecuteOptions,
+  ): Op<ScalarOf<S> | undefined>;
   scalar(statement: Statement, params?: Parameters, options?: ExecuteOptions): Op<unknown>;
   scalar(statement: Statement, params?: Parameters, options?: ExecuteOptions): Op<unknown> {
     const connection = this;
@@ -233,7 +250,11 @@ export class Connection implements EventTarget<ConnectionEvents> {
   }
 
   /** The first column of every row, as a ScalarResult. */
-  scalars<S extends Executable>(statement: S, params?: Parameters, options?: ExecuteOptions): Op<ScalarResult<ScalarOf<S>>>;
+  scalars<S extends Executable>(
+    statement: S,
+    params?: Parameters,
+    options?: ExecuteOptions,
+  ): Op<ScalarResult<ScalarOf<S>>>;
   scalars(statement: Statement, params?: Parameters, options?: ExecuteOptions): Op<ScalarResult<unknown>>;
   scalars(statement: Statement, params?: Parameters, options?: ExecuteOptions): Op<ScalarResult<unknown>> {
     const connection = this;
@@ -244,7 +265,11 @@ export class Connection implements EventTarget<ConnectionEvents> {
   }
 
   /** Runs a SQL string as it is, with driver-style `$1` parameters (or a list of lists: executemany). */
-  execDriverSql(sql: string, parameters?: readonly unknown[] | readonly (readonly unknown[])[], options?: ExecuteOptions): Op<Result> {
+  execDriverSql(
+    sql: string,
+    parameters?: readonly unknown[] | readonly (readonly unknown[])[],
+    options?: ExecuteOptions,
+  ): Op<Result> {
     if (typeof sql !== "string") {
       throw new ArgumentError(`execDriverSql() takes a SQL string, got ${typeof sql}`);
     }
@@ -255,7 +280,11 @@ export class Connection implements EventTarget<ConnectionEvents> {
    * Executes a SELECT through a server-side cursor; rows are fetched `yieldPer` (default 1000) at a
    * time as they are read. The StreamingResult's reads are ops.
    */
-  stream<S extends Executable>(statement: S, params?: Parameters, options?: ExecuteOptions): Op<StreamingResult<ResultOf<S>>>;
+  stream<S extends Executable>(
+    statement: S,
+    params?: Parameters,
+    options?: ExecuteOptions,
+  ): Op<StreamingResult<ResultOf<S>>>;
   stream(statement: Statement, params?: Parameters, options?: ExecuteOptions): Op<StreamingResult>;
   stream(statement: Statement, params?: Parameters, options?: ExecuteOptions): Op<StreamingResult> {
     return opCall(streamBody, this, [statement, params, options]);
@@ -291,7 +320,8 @@ export class Connection implements EventTarget<ConnectionEvents> {
       const name = `sa_savepoint_${++connection.#savepointCounter}`;
       const dbapi = yield* connection.dbapi();
       const nested = new NestedTransaction(connection, name, parent);
-      if (anyListening("savepoint")) yield* dispatch(connection.#eventTargets, "savepoint", [connection, name]);
+      if (anyListening("savepoint"))
+        yield* dispatch(connection.#eventTargets, "savepoint", [connection, name]);
       connection.log(`SAVEPOINT ${name}`);
       yield* connection.guard(dbapi.savepoint(name), `SAVEPOINT ${name}`);
       connection.#nested = nested;
@@ -358,8 +388,12 @@ export class Connection implements EventTarget<ConnectionEvents> {
   // ---- internals (used by Transaction, StreamingResult, the engine) ----
 
   /** @internal */
-  *endTransaction(transaction: Transaction, how: "commit" | "rollback"): Generator<Instruction, void, unknown> {
-    if (transaction.connection !== this) throw new InvalidRequestError("this transaction belongs to another Connection");
+  *endTransaction(
+    transaction: Transaction,
+    how: "commit" | "rollback",
+  ): Generator<Instruction, void, unknown> {
+    if (transaction.connection !== this)
+      throw new InvalidRequestError("this transaction belongs to another Connection");
     if (transaction.state === "committed" || transaction.state === "rolledBack") {
       throw new InvalidRequestError(
         `This ${transaction.nested ? "nested " : ""}transaction is inactive (already ${transaction.state === "committed" ? "committed" : "rolled back"})`,
@@ -371,7 +405,11 @@ export class Connection implements EventTarget<ConnectionEvents> {
       return;
     }
     // Ending the root ends every savepoint in it.
-    for (let nested = this.#nested; nested !== undefined; nested = nested.parent instanceof NestedTransaction ? nested.parent : undefined) {
+    for (
+      let nested = this.#nested;
+      nested !== undefined;
+      nested = nested.parent instanceof NestedTransaction ? nested.parent : undefined
+    ) {
       nested.state = how === "commit" ? "committed" : "rolledBack";
     }
     this.#nested = undefined;
@@ -381,7 +419,10 @@ export class Connection implements EventTarget<ConnectionEvents> {
     const dbapi = this.#proxied?.record.dbapiConnection;
     if (this.#invalidated || dbapi === undefined || dbapi.invalidated) {
       // The DBAPI connection is gone, and its transaction with it: rolling back only clears our state.
-      if (how === "commit") throw new PendingRollbackError("the connection was invalidated; its transaction is lost and can't be committed");
+      if (how === "commit")
+        throw new PendingRollbackError(
+          "the connection was invalidated; its transaction is lost and can't be committed",
+        );
       this.#invalidated = false;
       return;
     }
@@ -390,7 +431,10 @@ export class Connection implements EventTarget<ConnectionEvents> {
     yield* this.guard(how === "commit" ? dbapi.commit() : dbapi.rollback(), how.toUpperCase());
   }
 
-  private *endNested(nested: NestedTransaction, how: "commit" | "rollback"): Generator<Instruction, void, unknown> {
+  private *endNested(
+    nested: NestedTransaction,
+    how: "commit" | "rollback",
+  ): Generator<Instruction, void, unknown> {
     if (this.#nested !== nested) {
       // Ending an outer savepoint ends the inner ones: walk up to it.
       let inner = this.#nested;
@@ -398,7 +442,8 @@ export class Connection implements EventTarget<ConnectionEvents> {
         inner.state = how === "commit" ? "committed" : "rolledBack";
         inner = inner.parent instanceof NestedTransaction ? inner.parent : undefined;
       }
-      if (inner === undefined) throw new InvalidRequestError("this nested transaction is not open on this Connection");
+      if (inner === undefined)
+        throw new InvalidRequestError("this nested transaction is not open on this Connection");
     }
     this.#nested = nested.parent instanceof NestedTransaction ? nested.parent : undefined;
     nested.state = how === "commit" ? "committed" : "rolledBack";
@@ -406,7 +451,8 @@ export class Connection implements EventTarget<ConnectionEvents> {
     const event = how === "commit" ? "releaseSavepoint" : "rollbackSavepoint";
     if (anyListening(event)) yield* dispatch(this.#eventTargets, event, [this, name]);
     if (this.invalidated) {
-      if (how === "commit") throw new PendingRollbackError("the connection was invalidated; roll back the transaction");
+      if (how === "commit")
+        throw new PendingRollbackError("the connection was invalidated; roll back the transaction");
       return;
     }
     const dbapi = yield* this.dbapi();
@@ -428,16 +474,33 @@ export class Connection implements EventTarget<ConnectionEvents> {
     options: ExecutionOptions,
   ): Generator<Instruction, Result, unknown> {
     const dbapi = yield* this.dbapi();
-    const context = anyListening("beforeCursorExecute") || anyListening("afterCursorExecute")
-      ? { connection: this, statement, executionOptions: options, executemany: false }
-      : undefined;
+    const context =
+      anyListening("beforeCursorExecute") || anyListening("afterCursorExecute")
+        ? { connection: this, statement, executionOptions: options, executemany: false }
+        : undefined;
     if (context !== undefined && anyListening("beforeCursorExecute")) {
-      yield* dispatch(this.#eventTargets, "beforeCursorExecute", [this, prepared.sql, prepared.parameters, context, false]);
+      yield* dispatch(this.#eventTargets, "beforeCursorExecute", [
+        this,
+        prepared.sql,
+        prepared.parameters,
+        context,
+        false,
+      ]);
     }
     if (this.engine.echo !== false) this.logStatement(prepared, options);
-    const raw = yield* this.guard(dbapi.execute(prepared.sql, prepared.parameters), prepared.sql, prepared.parameters);
+    const raw = yield* this.guard(
+      dbapi.execute(prepared.sql, prepared.parameters),
+      prepared.sql,
+      prepared.parameters,
+    );
     if (context !== undefined && anyListening("afterCursorExecute")) {
-      yield* dispatch(this.#eventTargets, "afterCursorExecute", [this, prepared.sql, prepared.parameters, context, false]);
+      yield* dispatch(this.#eventTargets, "afterCursorExecute", [
+        this,
+        prepared.sql,
+        prepared.parameters,
+        context,
+        false,
+      ]);
     }
     void params;
     return this.resultOf(raw, prepared);
@@ -445,14 +508,19 @@ export class Connection implements EventTarget<ConnectionEvents> {
 
   /** @internal */
   resultOf(raw: DriverResult, prepared: PreparedStatement, insertedPrimaryKey?: readonly unknown[]): Result {
-    const columns = prepared.columns !== undefined && (prepared.columns.length > 0 || !raw.returnsRows)
-      ? prepared.columns
-      : fieldColumns(raw.fields);
+    const columns =
+      prepared.columns !== undefined && (prepared.columns.length > 0 || !raw.returnsRows)
+        ? prepared.columns
+        : fieldColumns(raw.fields);
     if (this.engine.echo === "debug" && raw.returnsRows) {
       this.engine.logger.debug?.(`Col ${JSON.stringify(raw.fields)}`);
       for (const row of raw.rows) this.engine.logger.debug?.(`Row ${describeParameters(row)}`);
     }
-    return new Result(columns, raw.rows, { rowcount: raw.rowcount, returnsRows: raw.returnsRows, insertedPrimaryKey });
+    return new Result(columns, raw.rows, {
+      rowcount: raw.rowcount,
+      returnsRows: raw.returnsRows,
+      insertedPrimaryKey,
+    });
   }
 
   /** @internal The DBAPI connection, beginning the transaction first when none is open. */
@@ -468,7 +536,11 @@ export class Connection implements EventTarget<ConnectionEvents> {
   }
 
   /** @internal */
-  *guard<T>(request: Op<T>, sql: string | undefined, parameters?: unknown): Generator<Instruction, T, unknown> {
+  *guard<T>(
+    request: Op<T>,
+    sql: string | undefined,
+    parameters?: unknown,
+  ): Generator<Instruction, T, unknown> {
     try {
       return yield* request;
     } catch (error) {
@@ -477,7 +549,11 @@ export class Connection implements EventTarget<ConnectionEvents> {
   }
 
   /** @internal Wraps, reports to handleError handlers and invalidates on disconnect; returns what to throw. */
-  *handleError(error: unknown, sql: string | undefined, parameters: unknown): Generator<Instruction, unknown, unknown> {
+  *handleError(
+    error: unknown,
+    sql: string | undefined,
+    parameters: unknown,
+  ): Generator<Instruction, unknown, unknown> {
     const isDisconnect = (error as DBAPIError | null)?.connectionInvalidated === true;
     if (isDisconnect && !this.#invalidated) {
       yield* this.markInvalidated(error);
@@ -529,11 +605,14 @@ export class Connection implements EventTarget<ConnectionEvents> {
     const token = options.loggingToken;
     const prefix = token === undefined ? "" : `[${token}] `;
     this.engine.logger.info(`${prefix}${prepared.sql}`);
-    this.engine.logger.info(`${prefix}[${prepared.cached ? "cached" : "generated"}] ${describeParameters(prepared.parameters)}`);
+    this.engine.logger.info(
+      `${prefix}[${prepared.cached ? "cached" : "generated"}] ${describeParameters(prepared.parameters)}`,
+    );
   }
 
   private raw(): PoolProxiedConnection {
-    if (this.#closed || this.#proxied === undefined) throw new ResourceClosedError("This Connection is closed");
+    if (this.#closed || this.#proxied === undefined)
+      throw new ResourceClosedError("This Connection is closed");
     return this.#proxied;
   }
 
@@ -565,7 +644,11 @@ export class Connection implements EventTarget<ConnectionEvents> {
     const proxied = this.#proxied;
     if (proxied !== undefined) yield* proxied.invalidate(error);
     if (this.#transaction !== undefined) this.#transaction.state = "deactivated";
-    for (let nested = this.#nested; nested !== undefined; nested = nested.parent instanceof NestedTransaction ? nested.parent : undefined) {
+    for (
+      let nested = this.#nested;
+      nested !== undefined;
+      nested = nested.parent instanceof NestedTransaction ? nested.parent : undefined
+    ) {
       nested.state = "deactivated";
     }
   }
@@ -591,7 +674,10 @@ export class Connection implements EventTarget<ConnectionEvents> {
     return transaction;
   }
 
-  private *inContext<T, X extends Transaction>(transaction: X, body: Body<T, X>): Generator<Instruction, T, unknown> {
+  private *inContext<T, X extends Transaction>(
+    transaction: X,
+    body: Body<T, X>,
+  ): Generator<Instruction, T, unknown> {
     const outer = this.#contextTransaction;
     this.#contextTransaction = transaction;
     let value: T;
@@ -617,7 +703,12 @@ export class Connection implements EventTarget<ConnectionEvents> {
 declareEvents(Connection, connectionEventNames);
 
 /** The type of the first column of a statement's rows. */
-export type ScalarOf<S> = ResultOf<S> extends Result<infer Tuple> ? (Tuple extends [infer First, ...unknown[]] ? First : unknown) : unknown;
+export type ScalarOf<S> =
+  ResultOf<S> extends Result<infer Tuple>
+    ? Tuple extends [infer First, ...unknown[]]
+      ? First
+      : unknown
+    : unknown;
 
 function* executeBody(
   this: Connection,
@@ -625,29 +716,38 @@ function* executeBody(
   params: Parameters | readonly Parameters[] | undefined,
   executeOptions: ExecuteOptions | undefined,
 ): Generator<Instruction, Result, unknown> {
-  const options = executeOptions?.executionOptions === undefined
-    ? this.options
-    : this.engine.validateExecutionOptions({ ...this.options, ...executeOptions.executionOptions });
+  const options =
+    executeOptions?.executionOptions === undefined
+      ? this.options
+      : this.engine.validateExecutionOptions({ ...this.options, ...executeOptions.executionOptions });
   if (options.streamResults === true || options.yieldPer !== undefined) {
     throw new InvalidRequestError(
       "streamResults / yieldPer read through a server-side cursor: use conn.stream() for such results",
     );
   }
-  if (anyListening("beforeExecute")) yield* dispatchOn(this, "beforeExecute", [this, statement, params, options]);
+  if (anyListening("beforeExecute"))
+    yield* dispatchOn(this, "beforeExecute", [this, statement, params, options]);
   let result: Result;
   if (Array.isArray(params)) {
     result = yield* executeManyOn(this, statement, params as readonly Parameters[], options);
   } else {
     yield* this.dbapiInTransaction();
     const dialect = withCache(this.dialect, options.compiledCache);
-    if (statement instanceof Insert && statement.returningItems.length === 0 && statement.table.primaryKey !== undefined && (statement.rows === undefined || statement.rows.length === 1) && statement.selectSource === undefined) {
+    if (
+      statement instanceof Insert &&
+      statement.returningItems.length === 0 &&
+      statement.table.primaryKey !== undefined &&
+      (statement.rows === undefined || statement.rows.length === 1) &&
+      statement.selectSource === undefined
+    ) {
       result = yield* insertOne(this, statement, params as Parameters | undefined, options);
     } else {
       const prepared = prepareStatement(statement, dialect, params as Parameters | undefined);
       result = yield* this.run(statement, params, prepared, options);
     }
   }
-  if (anyListening("afterExecute")) yield* dispatchOn(this, "afterExecute", [this, statement, params, options, result]);
+  if (anyListening("afterExecute"))
+    yield* dispatchOn(this, "afterExecute", [this, statement, params, options, result]);
   return result;
 }
 
@@ -661,7 +761,10 @@ function* insertOne(
   const keyColumns = statement.table.primaryKey!.columns;
   const dialect = withCache(connection.dialect, options.compiledCache);
   const given = statement.rows?.[0] ?? params ?? {};
-  if (keyColumns.every((column) => given[column.key] !== undefined && given[column.key] !== null) || !connection.dialect.capabilities.returning) {
+  if (
+    keyColumns.every((column) => given[column.key] !== undefined && given[column.key] !== null) ||
+    !connection.dialect.capabilities.returning
+  ) {
     const prepared = prepareStatement(statement, dialect, params);
     const result = yield* connection.run(statement, params, prepared, options);
     const known = keyColumns.map((column) => given[column.key] ?? null);
@@ -684,10 +787,12 @@ function* execDriverSqlBody(
   parameters: readonly unknown[] | readonly (readonly unknown[])[],
   executeOptions: ExecuteOptions | undefined,
 ): Generator<Instruction, Result, unknown> {
-  const options = executeOptions?.executionOptions === undefined
-    ? this.options
-    : this.engine.validateExecutionOptions({ ...this.options, ...executeOptions.executionOptions });
-  if (anyListening("beforeExecute")) yield* dispatchOn(this, "beforeExecute", [this, sql, parameters, options]);
+  const options =
+    executeOptions?.executionOptions === undefined
+      ? this.options
+      : this.engine.validateExecutionOptions({ ...this.options, ...executeOptions.executionOptions });
+  if (anyListening("beforeExecute"))
+    yield* dispatchOn(this, "beforeExecute", [this, sql, parameters, options]);
   yield* this.dbapiInTransaction();
   const isMany = parameters.length > 0 && parameters.every((set) => Array.isArray(set));
   let result: Result;
@@ -697,7 +802,8 @@ function* execDriverSqlBody(
     const prepared: PreparedStatement = { sql, parameters, columns: undefined, cached: false };
     result = yield* this.run(sql, parameters, prepared, options);
   }
-  if (anyListening("afterExecute")) yield* dispatchOn(this, "afterExecute", [this, sql, parameters, options, result]);
+  if (anyListening("afterExecute"))
+    yield* dispatchOn(this, "afterExecute", [this, sql, parameters, options, result]);
   return result;
 }
 
@@ -707,25 +813,42 @@ function* streamBody(
   params: Parameters | undefined,
   executeOptions: ExecuteOptions | undefined,
 ): Generator<Instruction, StreamingResult, unknown> {
-  const options = executeOptions?.executionOptions === undefined
-    ? this.options
-    : this.engine.validateExecutionOptions({ ...this.options, ...executeOptions.executionOptions });
+  const options =
+    executeOptions?.executionOptions === undefined
+      ? this.options
+      : this.engine.validateExecutionOptions({ ...this.options, ...executeOptions.executionOptions });
   if (!this.dialect.capabilities.serverSideCursors) {
-    throw new InvalidRequestError(`the ${this.dialect.name}+${this.dialect.driver} dialect has no server-side cursors to stream with`);
+    throw new InvalidRequestError(
+      `the ${this.dialect.name}+${this.dialect.driver} dialect has no server-side cursors to stream with`,
+    );
   }
   if (Array.isArray(params)) throw new ArgumentError("stream() takes one parameter set, not a list");
-  if (anyListening("beforeExecute")) yield* dispatchOn(this, "beforeExecute", [this, statement, params, options]);
+  if (anyListening("beforeExecute"))
+    yield* dispatchOn(this, "beforeExecute", [this, statement, params, options]);
   const dbapi = yield* this.dbapiInTransaction();
   const prepared = prepareStatement(statement, withCache(this.dialect, options.compiledCache), params);
-  if (this.engine.echo !== false) this.log(`${prepared.sql}\n[server-side cursor] ${describeParameters(prepared.parameters)}`);
-  const cursor = yield* this.guard(dbapi.openCursor(prepared.sql, prepared.parameters), prepared.sql, prepared.parameters);
-  const columns = prepared.columns !== undefined && prepared.columns.length > 0 ? prepared.columns : fieldColumns(cursor.fields);
+  if (this.engine.echo !== false)
+    this.log(`${prepared.sql}\n[server-side cursor] ${describeParameters(prepared.parameters)}`);
+  const cursor = yield* this.guard(
+    dbapi.openCursor(prepared.sql, prepared.parameters),
+    prepared.sql,
+    prepared.parameters,
+  );
+  const columns =
+    prepared.columns !== undefined && prepared.columns.length > 0
+      ? prepared.columns
+      : fieldColumns(cursor.fields);
   const stream = new StreamingResult(this, dbapi, cursor, columns, options.yieldPer ?? 1000);
   this.setStream(stream);
-  if (anyListening("afterExecute")) yield* dispatchOn(this, "afterExecute", [this, statement, params, options, stream]);
+  if (anyListening("afterExecute"))
+    yield* dispatchOn(this, "afterExecute", [this, statement, params, options, stream]);
   return stream;
 }
 
-function dispatchOn(connection: Connection, name: string, args: readonly unknown[]): Generator<Instruction, void, unknown> {
+function dispatchOn(
+  connection: Connection,
+  name: string,
+  args: readonly unknown[],
+): Generator<Instruction, void, unknown> {
   return dispatch(connection.eventTargets, name, args);
 }

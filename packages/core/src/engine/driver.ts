@@ -34,7 +34,10 @@ export interface DriverConnection {
    * Runs one statement once per parameter list in as few round trips as the driver allows
    * (pipelined where it can). Stops at the first error, which it rejects with.
    */
-  executeMany(sql: string, paramSets: readonly (readonly unknown[])[]): Promise<{ rowcount: number | undefined }>;
+  executeMany(
+    sql: string,
+    paramSets: readonly (readonly unknown[])[],
+  ): Promise<{ rowcount: number | undefined }>;
   /** Opens a server-side cursor for a query; it lives until closed or the transaction ends. */
   openCursor(sql: string, params: readonly unknown[]): Promise<DriverCursor>;
   /** Ends the connection politely (waits for the server to acknowledge). */

@@ -5,7 +5,13 @@ import type { DriverConnection } from "./driver.ts";
 import type { Logger } from "./logging.ts";
 import type { Pool, PoolOptions } from "./pool.ts";
 
-const isolationLevels = ["AUTOCOMMIT", "READ COMMITTED", "READ UNCOMMITTED", "REPEATABLE READ", "SERIALIZABLE"] as const;
+const isolationLevels = [
+  "AUTOCOMMIT",
+  "READ COMMITTED",
+  "READ UNCOMMITTED",
+  "REPEATABLE READ",
+  "SERIALIZABLE",
+] as const;
 
 const echoSchema = z.union([z.boolean(), z.literal("debug")]);
 
@@ -42,13 +48,20 @@ export const engineOptionsSchema = z.strictObject({
   poolUseLifo: z.boolean().optional(),
   poolResetOnReturn: z.boolean().optional(),
   poolclass: z
-    .union([z.enum(["queue", "null", "static"]), z.custom<PoolFactory>((value) => typeof value === "function", { error: "poolclass must be \"queue\", \"null\", \"static\" or a Pool subclass" })])
+    .union([
+      z.enum(["queue", "null", "static"]),
+      z.custom<PoolFactory>((value) => typeof value === "function", {
+        error: 'poolclass must be "queue", "null", "static" or a Pool subclass',
+      }),
+    ])
     .optional(),
   isolationLevel: z.enum(isolationLevels).optional(),
   executionOptions: executionOptionsSchema.optional(),
   connectArgs: z.record(z.string(), z.unknown()).optional(),
   creator: z
-    .custom<() => Promise<DriverConnection>>((value) => typeof value === "function", { error: "creator must be a function returning a promise of a driver connection" })
+    .custom<() => Promise<DriverConnection>>((value) => typeof value === "function", {
+      error: "creator must be a function returning a promise of a driver connection",
+    })
     .optional(),
   queryCacheSize: z.number().int().min(0).optional(),
   logger: loggerSchema.optional(),
@@ -68,7 +81,8 @@ export function parseEngineOptions(options: unknown): ParsedEngineOptions {
 
 export function parseExecutionOptions<T extends object>(options: T): T {
   const parsed = executionOptionsSchema.safeParse(options);
-  if (!parsed.success) throw new ArgumentError(`invalid execution options:\n${z.prettifyError(parsed.error)}`);
+  if (!parsed.success)
+    throw new ArgumentError(`invalid execution options:\n${z.prettifyError(parsed.error)}`);
   return options;
 }
 
@@ -121,7 +135,8 @@ export function optionsFromConfig(
   config: Readonly<Record<string, unknown>>,
   prefix: string,
 ): { url: string; options: ParsedEngineOptions } {
-  if (config === null || typeof config !== "object") throw new ArgumentError("engineFromConfig: the config must be an object");
+  if (config === null || typeof config !== "object")
+    throw new ArgumentError("engineFromConfig: the config must be an object");
   const picked: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(config)) {
     if (!key.startsWith(prefix)) continue;

@@ -3,10 +3,21 @@ import { callAsync } from "../runtime/call-async.ts";
 import { op } from "../runtime/gen-op.ts";
 import type { Instruction, Op } from "../runtime/instruction.ts";
 import { AdaptedConnection, ConnectRequest } from "./adapted-connection.ts";
-import { Connection, type ConnectionEvents, connectionEventNames, type ExecutionOptions } from "./connection.ts";
+import {
+  Connection,
+  type ConnectionEvents,
+  connectionEventNames,
+  type ExecutionOptions,
+} from "./connection.ts";
 import type { Dialect, DialectFactory } from "./dialect.ts";
 import { loadDialect, registeredDialect } from "./dialect-registry.ts";
-import { type EngineOptions, optionsFromConfig, type ParsedEngineOptions, parseEngineOptions, parseExecutionOptions } from "./engine-options.ts";
+import {
+  type EngineOptions,
+  optionsFromConfig,
+  type ParsedEngineOptions,
+  parseEngineOptions,
+  parseExecutionOptions,
+} from "./engine-options.ts";
 import { declareEvents, type EventTarget } from "./events.ts";
 import { type Logger, makeLogger } from "./logging.ts";
 import { NullPool, type Pool, type PoolEvents, type PoolOptions, QueuePool, StaticPool } from "./pool.ts";
@@ -54,7 +65,13 @@ export class Engine implements EventTarget<EngineEvents> {
   constructor(core: EngineCore | undefined, url: DatabaseUrl, options: ParsedEngineOptions, parent?: Engine) {
     this.#core = core ?? new EngineCore(url, options, this);
     this.#parent = parent;
-    this.#executionOptions = parent !== undefined ? parent.#executionOptions : { ...options.executionOptions, ...(options.isolationLevel === undefined ? {} : { isolationLevel: options.isolationLevel }) };
+    this.#executionOptions =
+      parent !== undefined
+        ? parent.#executionOptions
+        : {
+            ...options.executionOptions,
+            ...(options.isolationLevel === undefined ? {} : { isolationLevel: options.isolationLevel }),
+          };
     if (core === undefined) {
       const factory = registeredDialect(url);
       if (factory !== undefined) this.#setUp(factory);
@@ -101,13 +118,14 @@ export class Engine implements EventTarget<EngineEvents> {
   }
 
   get #logger(): Logger {
-    return this.#core.options.logger ?? (cachedLoggers.get(this.#core) ?? makeEngineLogger(this.#core));
+    return this.#core.options.logger ?? cachedLoggers.get(this.#core) ?? makeEngineLogger(this.#core);
   }
 
   /** @internal Event targets of this engine's connections and pool, most specific first. */
   get eventTargets(): readonly object[] {
     const targets: object[] = [];
-    for (let engine: Engine | undefined = this; engine !== undefined; engine = engine.#parent) targets.push(engine);
+    for (let engine: Engine | undefined = this; engine !== undefined; engine = engine.#parent)
+      targets.push(engine);
     targets.push(this.constructor);
     return targets;
   }
@@ -223,21 +241,31 @@ export class Engine implements EventTarget<EngineEvents> {
     const creator = options.creator;
     const connectArgs = options.connectArgs ?? {};
     const poolOptions: PoolOptions = {
-      creator: creator === undefined
-        ? () => new ConnectRequest(dialect, { url: core.url, connectArgs })
-        : () => op(function* create() {
-            const driver = yield* callAsync(() => creator());
-            return new AdaptedConnection(dialect, driver);
-          }),
+      creator:
+        creator === undefined
+          ? () => new ConnectRequest(dialect, { url: core.url, connectArgs })
+          : () =>
+              op(function* create() {
+                const driver = yield* callAsync(() => creator());
+                return new AdaptedConnection(dialect, driver);
+              }),
       dialect,
       recycle: options.poolRecycle,
       prePing: options.poolPrePing,
       resetOnReturn: options.poolResetOnReturn,
-      logger: options.echoPool ? makeLogger(`${options.loggingName ?? "athanor.pool"}.${dialect.name}`) : undefined,
+      logger: options.echoPool
+        ? makeLogger(`${options.loggingName ?? "athanor.pool"}.${dialect.name}`)
+        : undefined,
       eventParents: [core.root, core.root.constructor],
     };
     const poolclass = options.poolclass ?? dialect.defaultPoolClass;
-    const queueOptions = { ...poolOptions, size: options.poolSize, maxOverflow: options.maxOverflow, timeout: options.poolTimeout, useLifo: options.poolUseLifo };
+    const queueOptions = {
+      ...poolOptions,
+      size: options.poolSize,
+      maxOverflow: options.maxOverflow,
+      timeout: options.poolTimeout,
+      useLifo: options.poolUseLifo,
+    };
     if (typeof poolclass === "function") {
       core.pool = new poolclass(queueOptions);
     } else if (poolclass === "null") {
@@ -258,7 +286,15 @@ export class Engine implements EventTarget<EngineEvents> {
     if (this.#core.dialect === undefined) this.#core.root.#setUp(factory);
   }
 }
-declareEvents(Engine, [...connectionEventNames, "connect", "firstConnect", "checkout", "checkin", "reset", "invalidate"]);
+declareEvents(Engine, [
+  ...connectionEventNames,
+  "connect",
+  "firstConnect",
+  "checkout",
+  "checkin",
+  "reset",
+  "invalidate",
+]);
 
 const cachedLoggers = new WeakMap<EngineCore, Logger>();
 
@@ -286,4 +322,3 @@ export function engineFromConfig(config: Readonly<Record<string, unknown>>, pref
   const { url, options } = optionsFromConfig(config, prefix);
   return createEngine(url, options);
 }
-

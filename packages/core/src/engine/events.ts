@@ -6,6 +6,7 @@ import type { Instruction } from "../runtime/instruction.ts";
  * function, which is driven in place so the handler can do IO sync-style:
  * `function* (dbapiConnection) { yield* dbapiConnection.cursor().execute("select 1") }`.
  */
+// biome-ignore lint/suspicious/noConfusingVoidType: a plain handler is typed `() => void`; undefined would refuse it.
 export type HandlerResult = void | Iterator<Instruction, unknown, unknown>;
 
 /** Something events can be attached to: an instance, or a class (then every instance hears it). */
@@ -15,12 +16,21 @@ export interface EventTarget<Events> {
 }
 
 type AnyHandler = (...args: never[]) => HandlerResult;
-type EventsOf<T> = T extends EventTarget<infer E> ? E : T extends abstract new (...args: never[]) => infer I ? EventsOf<I> : never;
+type EventsOf<T> =
+  T extends EventTarget<infer E>
+    ? E
+    : T extends abstract new (
+          ...args: never[]
+        ) => infer I
+      ? EventsOf<I>
+      : never;
 
 /** The event names a target (instance or class) accepts. */
 export type EventName<T> = keyof EventsOf<T> & string;
 /** The handler type of event `N` on target `T`. */
-export type EventHandler<T, N extends EventName<T>> = EventsOf<T>[N] extends AnyHandler ? EventsOf<T>[N] : never;
+export type EventHandler<T, N extends EventName<T>> = EventsOf<T>[N] extends AnyHandler
+  ? EventsOf<T>[N]
+  : never;
 
 interface Registration {
   readonly names: readonly string[];
@@ -34,7 +44,10 @@ const listeners = new WeakMap<object, Map<string, AnyHandler[]>>();
 const listening = new Map<string, number>();
 
 /** Declares the events of a target class (done once by Engine, Pool, Connection). */
-export function declareEvents(targetClass: abstract new (...args: never[]) => unknown, names: readonly string[]): void {
+export function declareEvents(
+  targetClass: abstract new (...args: never[]) => unknown,
+  names: readonly string[],
+): void {
   declared.set(targetClass, { names, owner: targetClass.name });
 }
 
@@ -54,6 +67,7 @@ export interface EventRedirect {
   eventTargetError(): Error;
 }
 const redirect: unique symbol = Symbol.for("athanor.eventRedirect");
+
 export { redirect as eventRedirect };
 
 function resolve(target: object, name: string): Registration {
@@ -61,7 +75,9 @@ function resolve(target: object, name: string): Registration {
   if (typeof redirected === "function") throw redirected.call(target);
   const registration = registrationOf(target);
   if (registration === undefined) {
-    throw new ArgumentError(`${describe(target)} has no events (targets: Engine, Pool, Connection, or their instances)`);
+    throw new ArgumentError(
+      `${describe(target)} has no events (targets: Engine, Pool, Connection, or their instances)`,
+    );
   }
   if (!registration.names.includes(name)) {
     throw new ArgumentError(
@@ -78,13 +94,19 @@ function describe(target: unknown): string {
 }
 
 /** `event.listen(engine, "beforeExecute", fn)`: `fn` runs at each such event of `target` (an instance or a class). */
-export function listen<T extends object, N extends EventName<T>>(target: T, name: N, handler: EventHandler<T, N>): void {
+export function listen<T extends object, N extends EventName<T>>(
+  target: T,
+  name: N,
+  handler: EventHandler<T, N>,
+): void {
   if (target === null || (typeof target !== "object" && typeof target !== "function")) {
     throw new ArgumentError(`event.listen: the target must be an object or class, got ${describe(target)}`);
   }
   resolve(target, name);
   if (typeof handler !== "function") {
-    throw new ArgumentError(`event.listen: the handler for "${name}" must be a function, got ${typeof handler}`);
+    throw new ArgumentError(
+      `event.listen: the handler for "${name}" must be a function, got ${typeof handler}`,
+    );
   }
   let byName = listeners.get(target);
   if (byName === undefined) {
@@ -110,19 +132,35 @@ export function listensFor<T extends object, N extends EventName<T>>(
 }
 
 /** Removes a handler added with listen(); an unknown handler raises, as SQLAlchemy's does. */
-export function remove<T extends object, N extends EventName<T>>(target: T, name: N, handler: EventHandler<T, N>): void {
+export function remove<T extends object, N extends EventName<T>>(
+  target: T,
+  name: N,
+  handler: EventHandler<T, N>,
+): void {
   const list = listeners.get(target)?.get(name);
   const index = list?.indexOf(handler as AnyHandler) ?? -1;
   if (list === undefined || index < 0) {
     throw new ArgumentError(`event.remove: no such handler for "${name}" on ${describe(target)}`);
   }
-  listeners.get(target)!.set(name, list.filter((_, i) => i !== index));
+  listeners.get(target)!.set(
+    name,
+    list.filter((_, i) => i !== index),
+  );
   listening.set(name, (listening.get(name) ?? 1) - 1);
 }
 
 /** Whether `handler` listens for `name` on `target`. */
-export function contains<T extends object, N extends EventName<T>>(target: T, name: N, handler: EventHandler<T, N>): boolean {
-  return listeners.get(target)?.get(name)?.includes(handler as AnyHandler) ?? false;
+export function contains<T extends object, N extends EventName<T>>(
+  target: T,
+  name: N,
+  handler: EventHandler<T, N>,
+): boolean {
+  return (
+    listeners
+      .get(target)
+      ?.get(name)
+      ?.includes(handler as AnyHandler) ?? false
+  );
 }
 
 export const event = { listen, listensFor, remove, contains };
@@ -165,7 +203,11 @@ export function* dispatch(
 ): Generator<Instruction, void, unknown> {
   for (const handler of handlersFor(targets, name)) {
     const result = (handler as (...a: readonly unknown[]) => HandlerResult)(...args);
-    if (result !== undefined && result !== null && typeof (result as Iterator<Instruction>).next === "function") {
+    if (
+      result !== undefined &&
+      result !== null &&
+      typeof (result as Iterator<Instruction>).next === "function"
+    ) {
       yield* { [Symbol.iterator]: () => result as Iterator<Instruction, unknown, unknown> };
     }
   }

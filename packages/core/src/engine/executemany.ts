@@ -31,7 +31,13 @@ export function* executeManyOn(
   const dialect = withCache(connection.dialect, options.compiledCache);
   const capabilities = connection.dialect.capabilities;
 
-  if (typeof statement !== "string" && statement instanceof Insert && statement.rows === undefined && statement.selectSource === undefined && capabilities.executemany === "values") {
+  if (
+    typeof statement !== "string" &&
+    statement instanceof Insert &&
+    statement.rows === undefined &&
+    statement.selectSource === undefined &&
+    capabilities.executemany === "values"
+  ) {
     const sets = paramSets as readonly Parameters[];
     const width = Math.max(1, Object.keys(statement.table.columns).length);
     const batchRows = Math.max(1, Math.min(maxBatchRows, Math.floor(capabilities.maxParameters / width)));
@@ -41,7 +47,15 @@ export function* executeManyOn(
     for (let start = 0; start < sets.length; start += batchRows) {
       const batch = statement.values(sets.slice(start, start + batchRows) as never);
       const prepared = prepareStatement(batch, dialect, undefined);
-      const raw = yield* sendOne(connection, dbapi, statement, prepared.sql, prepared.parameters, options, true);
+      const raw = yield* sendOne(
+        connection,
+        dbapi,
+        statement,
+        prepared.sql,
+        prepared.parameters,
+        options,
+        true,
+      );
       for (const row of raw.rows) rows.push(row);
       rowcount = rowcount === undefined || raw.rowcount === undefined ? undefined : rowcount + raw.rowcount;
       if (columns.length === 0 && raw.returnsRows) columns = fieldColumns(raw.fields);
@@ -77,15 +91,32 @@ export function* executeManyOn(
       const sets = prepared.slice(start, end).map((one) => one.parameters);
       const context = { connection, statement, executionOptions: options, executemany: true };
       if (anyListening("beforeCursorExecute")) {
-        yield* dispatch(eventTargets(connection), "beforeCursorExecute", [connection, sql, sets, context, true]);
+        yield* dispatch(eventTargets(connection), "beforeCursorExecute", [
+          connection,
+          sql,
+          sets,
+          context,
+          true,
+        ]);
       }
       if (connection.engine.echo !== false) {
         connection.log(sql);
-        connection.log(`[executemany ${sets.length} sets] ${sets.slice(0, 3).map((set) => describeParameters(set)).join(", ")}${sets.length > 3 ? ", ..." : ""}`);
+        connection.log(
+          `[executemany ${sets.length} sets] ${sets
+            .slice(0, 3)
+            .map((set) => describeParameters(set))
+            .join(", ")}${sets.length > 3 ? ", ..." : ""}`,
+        );
       }
       const done = yield* connection.guard(dbapi.executeMany(sql, sets), sql, sets);
       if (anyListening("afterCursorExecute")) {
-        yield* dispatch(eventTargets(connection), "afterCursorExecute", [connection, sql, sets, context, true]);
+        yield* dispatch(eventTargets(connection), "afterCursorExecute", [
+          connection,
+          sql,
+          sets,
+          context,
+          true,
+        ]);
       }
       rowcount = rowcount === undefined || done.rowcount === undefined ? undefined : rowcount + done.rowcount;
       start = end;
@@ -106,7 +137,13 @@ function* sendOne(
 ): Generator<Instruction, import("./driver.ts").DriverResult, unknown> {
   const context = { connection, statement, executionOptions: options, executemany };
   if (anyListening("beforeCursorExecute")) {
-    yield* dispatch(eventTargets(connection), "beforeCursorExecute", [connection, sql, parameters, context, executemany]);
+    yield* dispatch(eventTargets(connection), "beforeCursorExecute", [
+      connection,
+      sql,
+      parameters,
+      context,
+      executemany,
+    ]);
   }
   if (connection.engine.echo !== false) {
     connection.log(sql);
@@ -114,7 +151,13 @@ function* sendOne(
   }
   const raw = yield* connection.guard(dbapi.execute(sql, parameters), sql, parameters);
   if (anyListening("afterCursorExecute")) {
-    yield* dispatch(eventTargets(connection), "afterCursorExecute", [connection, sql, parameters, context, executemany]);
+    yield* dispatch(eventTargets(connection), "afterCursorExecute", [
+      connection,
+      sql,
+      parameters,
+      context,
+      executemany,
+    ]);
   }
   return raw;
 }

@@ -35,10 +35,12 @@ export function describeParameters(params: readonly unknown[] | undefined): stri
 }
 
 function describeValue(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value.length > 100 ? `${value.slice(0, 100)}...` : value);
+  if (typeof value === "string")
+    return JSON.stringify(value.length > 100 ? `${value.slice(0, 100)}...` : value);
   if (typeof value === "bigint") return `${value}n`;
   if (value instanceof Uint8Array) return `<${value.byteLength} bytes>`;
-  if (Array.isArray(value)) return `[${value.slice(0, 10).map(describeValue).join(", ")}${value.length > 10 ? ", ..." : ""}]`;
+  if (Array.isArray(value))
+    return `[${value.slice(0, 10).map(describeValue).join(", ")}${value.length > 10 ? ", ..." : ""}]`;
   if (value !== null && typeof value === "object") {
     try {
       return JSON.stringify(value);

@@ -2,6 +2,7 @@ import type { DBAPIError } from "../driver-errors.ts";
 import { op } from "../runtime/gen-op.ts";
 import type { Instruction, Op } from "../runtime/instruction.ts";
 import { IORequest } from "../runtime/io-request.ts";
+import { pure } from "../runtime/pure.ts";
 import type { AdaptedConnection } from "./adapted-connection.ts";
 import type { Dialect } from "./dialect.ts";
 import { PoolClosedError, TimeoutError } from "./engine-errors.ts";
@@ -15,7 +16,11 @@ export interface PoolEvents {
   connect(dbapiConnection: AdaptedConnection, record: ConnectionRecord): HandlerResult;
   /** The pool's first new connection ever (after the dialect read the server's facts). */
   firstConnect(dbapiConnection: AdaptedConnection, record: ConnectionRecord): HandlerResult;
-  checkout(dbapiConnection: AdaptedConnection, record: ConnectionRecord, proxied: PoolProxiedConnection): HandlerResult;
+  checkout(
+    dbapiConnection: AdaptedConnection,
+    record: ConnectionRecord,
+    proxied: PoolProxiedConnection,
+  ): HandlerResult;
   /** The connection came back; `dbapiConnection` is undefined when it was invalidated meanwhile. */
   checkin(dbapiConnection: AdaptedConnection | undefined, record: ConnectionRecord): HandlerResult;
   /** The connection was reset on return (its transaction rolled back). */
@@ -174,7 +179,7 @@ export abstract class Pool implements EventTarget<PoolEvents> {
   abstract checkedout(): number;
 
   /** A record to check out: an idle one, a new one, or one another run returns (may wait). */
-  protected abstract acquire(): Generator<Instruction, ConnectionRecord, unknown>;
+  protected abstract acquire(): Op<ConnectionRecord>;
   /** A record comes back: hand it to a waiter, or keep it idle. */
   protected abstract release(record: ConnectionRecord): void;
   /** A record leaves the pool for good: its slot is free. */
@@ -497,9 +502,9 @@ export class NullPool extends Pool {
     return this.#checkedOut;
   }
 
-  protected override *acquire(): Generator<Instruction, ConnectionRecord, unknown> {
+  protected override acquire(): Op<ConnectionRecord> {
     this.#checkedOut++;
-    return new ConnectionRecord(this);
+    return pure(new ConnectionRecord(this));
   }
 
   protected override release(record: ConnectionRecord): void {

@@ -70,7 +70,9 @@ export class PoolProxiedConnection {
 
   /** Still checked out and connected. */
   get isValid(): boolean {
-    return !this.#returned && this.record.dbapiConnection !== undefined && !this.record.dbapiConnection.invalidated;
+    return (
+      !this.#returned && this.record.dbapiConnection !== undefined && !this.record.dbapiConnection.invalidated
+    );
   }
 
   get returned(): boolean {

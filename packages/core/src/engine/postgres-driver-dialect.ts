@@ -2,7 +2,13 @@ import { PostgresDialect } from "../dialect/postgres-dialect.ts";
 import { op } from "../runtime/gen-op.ts";
 import type { Op } from "../runtime/instruction.ts";
 import type { AdaptedConnection } from "./adapted-connection.ts";
-import type { ConnectParams, Dialect, DialectCapabilities, DialectOptions, PoolClassName } from "./dialect.ts";
+import type {
+  ConnectParams,
+  Dialect,
+  DialectCapabilities,
+  DialectOptions,
+  PoolClassName,
+} from "./dialect.ts";
 import type { DriverConnection } from "./driver.ts";
 
 /**

@@ -59,11 +59,21 @@ export function prepareStatement(
 ): PreparedStatement {
   if (statement instanceof Executable) {
     const compiled = statement.compile(dialect, params);
-    return { sql: compiled.sql, parameters: compiled.parameters, columns: compiled.resultColumns, cached: compiled.cached };
+    return {
+      sql: compiled.sql,
+      parameters: compiled.parameters,
+      columns: compiled.resultColumns,
+      cached: compiled.cached,
+    };
   }
   if (statement instanceof TextClause) {
     const compiled = statement.compile(dialect, params);
-    return { sql: compiled.sql, parameters: compiled.parameters, columns: undefined, cached: compiled.cached };
+    return {
+      sql: compiled.sql,
+      parameters: compiled.parameters,
+      columns: undefined,
+      cached: compiled.cached,
+    };
   }
   if (isKyselyCompiled(statement)) {
     if (params !== undefined) {
@@ -83,7 +93,8 @@ export function fieldColumns(fields: readonly string[]): ResultColumn[] {
 }
 
 function describe(value: unknown): string {
-  if (typeof value === "string") return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)}`;
+  if (typeof value === "string")
+    return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)}`;
   if (value === null || typeof value !== "object") return String(value);
   return `a ${value.constructor?.name ?? "object"}`;
 }

@@ -24,7 +24,13 @@ class StreamState {
   exhausted = false;
   closed = false;
 
-  constructor(connection: Connection, dbapi: AdaptedConnection, cursor: DriverCursor, columns: readonly ResultColumn[], batchSize: number) {
+  constructor(
+    connection: Connection,
+    dbapi: AdaptedConnection,
+    cursor: DriverCursor,
+    columns: readonly ResultColumn[],
+    batchSize: number,
+  ) {
     this.connection = connection;
     this.dbapi = dbapi;
     this.cursor = cursor;
@@ -64,7 +70,8 @@ class StreamState {
 }
 
 function checkSize(size: number): void {
-  if (!Number.isInteger(size) || size < 1) throw new ArgumentError(`size must be an integer of at least 1, got ${size}`);
+  if (!Number.isInteger(size) || size < 1)
+    throw new ArgumentError(`size must be an integer of at least 1, got ${size}`);
 }
 
 /**
@@ -192,7 +199,11 @@ export class StreamView<Item> {
   }
 
   protected withFilter(unique: UniqueFilter): this {
-    const Class = this.constructor as new (state: StreamState, make: (row: Row) => Item, unique?: UniqueFilter) => this;
+    const Class = this.constructor as new (
+      state: StreamState,
+      make: (row: Row) => Item,
+      unique?: UniqueFilter,
+    ) => this;
     return new Class(this.state, this.#make, unique);
   }
 
@@ -207,14 +218,26 @@ const END: unique symbol = Symbol("athanor.streamEnd");
 /** Rows of a statement executed with `conn.stream()`: a StreamView of rows, with the scalar and mapping views. */
 export class StreamingResult<R extends Result = Result> extends StreamView<RowOfResult<R>> {
   /** @internal Connection.stream() makes these. */
-  constructor(connection: Connection, dbapi: AdaptedConnection, cursor: DriverCursor, columns: readonly ResultColumn[], batchSize: number);
+  constructor(
+    connection: Connection,
+    dbapi: AdaptedConnection,
+    cursor: DriverCursor,
+    columns: readonly ResultColumn[],
+    batchSize: number,
+  );
   constructor(state: StreamState, make: (row: Row) => RowOfResult<R>, unique?: UniqueFilter);
   constructor(...args: unknown[]) {
     if (args[0] instanceof StreamState) {
       super(args[0], args[1] as (row: Row) => RowOfResult<R>, args[2] as UniqueFilter | undefined);
       return;
     }
-    const [connection, dbapi, cursor, columns, batchSize] = args as [Connection, AdaptedConnection, DriverCursor, readonly ResultColumn[], number];
+    const [connection, dbapi, cursor, columns, batchSize] = args as [
+      Connection,
+      AdaptedConnection,
+      DriverCursor,
+      readonly ResultColumn[],
+      number,
+    ];
     checkSize(batchSize);
     const state = new StreamState(connection, dbapi, cursor, columns, batchSize);
     super(state, (row) => row as RowOfResult<R>);
@@ -234,10 +257,14 @@ export class StreamingResult<R extends Result = Result> extends StreamView<RowOf
   }
 
   /** The first column of each row (or the column at `index`). */
-  scalars<I extends number = 0>(index?: I): StreamView<RowOfResult<R> extends readonly unknown[] ? RowOfResult<R>[I] : unknown> {
+  scalars<I extends number = 0>(
+    index?: I,
+  ): StreamView<RowOfResult<R> extends readonly unknown[] ? RowOfResult<R>[I] : unknown> {
     const at = index ?? 0;
     if (!Number.isInteger(at) || at < 0 || at >= this.state.columns.length) {
-      throw new ArgumentError(`scalars(): no column at index ${at} (the result has ${this.state.columns.length})`);
+      throw new ArgumentError(
+        `scalars(): no column at index ${at} (the result has ${this.state.columns.length})`,
+      );
     }
     return new StreamView(this.state, (row) => row[at] as never);
   }

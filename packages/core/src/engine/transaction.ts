@@ -61,7 +61,9 @@ export abstract class Transaction {
       );
     }
     if (this.state !== "active") {
-      throw new InvalidRequestError(`This transaction is already ${this.state === "committed" ? "committed" : "rolled back"}`);
+      throw new InvalidRequestError(
+        `This transaction is already ${this.state === "committed" ? "committed" : "rolled back"}`,
+      );
     }
   }
 }

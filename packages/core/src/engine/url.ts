@@ -65,8 +65,7 @@ export class DatabaseUrl {
     let text = `${this.drivername}://`;
     if (this.username !== undefined) {
       text += encodeURIComponent(this.username);
-      if (this.password !== undefined)
-        text += `:${hidePassword ? "***" : encodeURIComponent(this.password)}`;
+      if (this.password !== undefined) text += `:${hidePassword ? "***" : encodeURIComponent(this.password)}`;
       text += "@";
     }
     if (this.host !== undefined) text += this.host.includes(":") ? `[${this.host}]` : this.host;

@@ -35,8 +35,10 @@ export class ScriptedDriver implements RequestHandler {
     return this.respond(request, index);
   }
 
+  /** Records the cancellation and tells the request, as the default handler does. */
   cancel(request: IORequest, reason: unknown): void {
     this.cancellations.push({ request, reason });
+    request.cancel(reason);
   }
 
   /** The kinds (labels) of the requests seen so far. */

@@ -1,14 +1,14 @@
 import {
+  column,
   createEngine,
   Integer,
   insert,
   MetaData,
   registerDialect,
   run,
-  select,
   String,
+  select,
   Table,
-  column,
   text,
 } from "@athanor/core";
 import { forEachDatabase } from "@athanor/testing";
@@ -28,9 +28,11 @@ forEachDatabase((db) => {
   const engine = () => createEngine("tiny://", { connectArgs: { database: db.pglite } });
 
   beforeAll(async () => {
-    await run(engine().begin(function* (conn) {
-      yield* metadata.createAll(conn);
-    }));
+    await run(
+      engine().begin(function* (conn) {
+        yield* metadata.createAll(conn);
+      }),
+    );
   });
 
   test("execute, commit, read back", async () => {
@@ -39,7 +41,9 @@ forEachDatabase((db) => {
       const conn = yield* e.connect();
       const inserted = yield* conn.execute(insert(users), { name: "ed" });
       yield* conn.commit();
-      const result = yield* conn.execute(select(users.c.id, users.c.name).where(users.c.id.eq(inserted.insertedPrimaryKey[0] as number)));
+      const result = yield* conn.execute(
+        select(users.c.id, users.c.name).where(users.c.id.eq(inserted.insertedPrimaryKey[0] as number)),
+      );
       const all = result.all();
       const count = yield* conn.scalar(text("select count(*) from users"));
       yield* conn.close();

@@ -1,6 +1,6 @@
 import {
-  type ConnectParams,
   CompiledCache,
+  type ConnectParams,
   type Dialect,
   type DialectCapabilities,
   type DriverConnection,
@@ -76,7 +76,10 @@ class TinyConnection implements DriverConnection {
     };
   }
 
-  async executeMany(sql: string, paramSets: readonly (readonly unknown[])[]): Promise<{ rowcount: number | undefined }> {
+  async executeMany(
+    sql: string,
+    paramSets: readonly (readonly unknown[])[],
+  ): Promise<{ rowcount: number | undefined }> {
     let rowcount = 0;
     for (const params of paramSets) rowcount += (await this.execute(sql, params)).rowcount ?? 0;
     return { rowcount };
