@@ -1,5 +1,6 @@
-/** Benchmarks, run on demand: `pnpm bench [name...]`. Names: runtime, compile, rows. */
+/** Benchmarks, run on demand: `pnpm bench [name...]`. Names: runtime, compile, rows, engine (needs ATHANOR_PG_URL). */
 import { compileBench } from "./compile.ts";
+import { engineBench } from "./engine.ts";
 import { rowsBench } from "./rows.ts";
 import { runtimeBench } from "./runtime.ts";
 
@@ -7,6 +8,7 @@ const benches: Record<string, () => Promise<void>> = {
   runtime: runtimeBench,
   compile: compileBench,
   rows: rowsBench,
+  engine: engineBench,
 };
 const names = process.argv.slice(2);
 for (const name of names.length > 0 ? names : Object.keys(benches)) {

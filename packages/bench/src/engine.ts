@@ -1,0 +1,155 @@
+/**
+ * Engine overhead against the raw drivers, on a real PostgreSQL (ATHANOR_PG_URL; run with
+ * `pnpm with-postgres pnpm bench engine`). Two workloads, alternated per round so both sides see the
+ * same machine state, median of 7 rounds:
+ * - W3: 1,000 sequential primary-key selects, each through `conn.execute(select(...))` inside one run;
+ * - executemany: 10,000 rows inserted with one `conn.execute(insert(t), rows)`, in a transaction.
+ * The raw references are postgres.js (prepared statements; its multi-row insert helper) and pg.
+ */
+import "@athanor/dialect-postgres";
+import {
+  column,
+  createEngine,
+  type Engine,
+  Integer,
+  insert,
+  MetaData,
+  run,
+  select,
+  Table,
+  Text,
+} from "@athanor/core";
+import pg from "pg";
+import postgres from "postgres";
+
+const metadata = new MetaData();
+const items = new Table("bench_items", metadata, {
+  id: column(Integer, { primaryKey: true, autoincrement: false }),
+  name: column(Text),
+  value: column(Integer),
+});
+const ROWS = 1000;
+const MANY = 10_000;
+
+function median(samples: number[]): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+async function timed(once: () => Promise<unknown>): Promise<number> {
+  const start = process.hrtime.bigint();
+  await once();
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+function w3Athanor(engine: Engine): () => Promise<unknown> {
+  return () =>
+    run(
+      engine.connect(function* (conn) {
+        let sum = 0;
+        for (let id = 1; id <= ROWS; id++) {
+          const row = (yield* conn.execute(
+            select(items.c.id, items.c.name, items.c.value).where(items.c.id.eq(id)),
+          )).one();
+          sum += row[2];
+        }
+        return sum;
+      }),
+    );
+}
+
+function manyAthanor(
+  engine: Engine,
+  rows: { id: number; name: string; value: number }[],
+): () => Promise<unknown> {
+  return () =>
+    run(
+      engine.begin(function* (conn) {
+        yield* conn.execDriverSql("delete from bench_many");
+        yield* conn.execute(insert(many), rows);
+      }),
+    );
+}
+
+const many = new Table("bench_many", metadata, {
+  id: column(Integer, { primaryKey: true, autoincrement: false }),
+  name: column(Text),
+  value: column(Integer),
+});
+
+export async function engineBench(): Promise<void> {
+  const url = process.env.ATHANOR_PG_URL;
+  if (!url) {
+    console.log("engine bench: set ATHANOR_PG_URL (pnpm with-postgres pnpm bench engine)");
+    return;
+  }
+  const setup = new pg.Client({ connectionString: url });
+  await setup.connect();
+  await setup.query("drop table if exists bench_items, bench_many");
+  await setup.query("create table bench_items (id integer primary key, name text, value integer)");
+  await setup.query("create table bench_many (id integer primary key, name text, value integer)");
+  await setup.query(`insert into bench_items select i, 'item ' || i, i from generate_series(1, ${ROWS}) i`);
+  await setup.end();
+  const rows = Array.from({ length: MANY }, (_, i) => ({ id: i + 1, name: `row ${i}`, value: i }));
+
+  const sql = postgres(url, { max: 1, prepare: true });
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const enginePg = createEngine(url.replace(/^postgres(ql)?:/, "postgresql+pg:"), { poolSize: 1 });
+  const engineJs = createEngine(url.replace(/^postgres(ql)?:/, "postgresql+postgresjs:"), { poolSize: 1 });
+
+  const w3: Record<string, () => Promise<unknown>> = {
+    "raw postgres.js": async () => {
+      let sum = 0;
+      for (let id = 1; id <= ROWS; id++) {
+        const [row] = await sql`select id, name, value from bench_items where id = ${id}`.values();
+        sum += row![2] as number;
+      }
+      return sum;
+    },
+    "raw pg": async () => {
+      let sum = 0;
+      for (let id = 1; id <= ROWS; id++) {
+        const result = await client.query({
+          text: "select id, name, value from bench_items where id = $1",
+          values: [id],
+          rowMode: "array",
+        });
+        sum += result.rows[0][2] as number;
+      }
+      return sum;
+    },
+    "athanor + postgres.js": w3Athanor(engineJs),
+    "athanor + pg": w3Athanor(enginePg),
+  };
+  const manyWork: Record<string, () => Promise<unknown>> = {
+    "raw postgres.js": () =>
+      sql.begin(async (tx) => {
+        await tx`delete from bench_many`;
+        await tx`insert into bench_many ${tx(rows, "id", "name", "value")}`;
+      }),
+    "athanor + postgres.js": manyAthanor(engineJs, rows),
+    "athanor + pg": manyAthanor(enginePg, rows),
+  };
+
+  for (const [title, work] of [
+    ["W3: 1,000 sequential PK selects", w3],
+    [`executemany: ${MANY.toLocaleString("en")} rows`, manyWork],
+  ] as const) {
+    for (const run of Object.values(work)) await run(); // warm up: connections, prepared statements, JIT
+    const samples: Record<string, number[]> = Object.fromEntries(Object.keys(work).map((name) => [name, []]));
+    for (let round = 0; round < 7; round++) {
+      for (const [name, once] of Object.entries(work)) samples[name]!.push(await timed(once));
+    }
+    const base = median(samples["raw postgres.js"]!);
+    console.log(`\n${title} (median of 7, ms; ratio to raw postgres.js)`);
+    for (const [name, list] of Object.entries(samples)) {
+      const ms = median(list);
+      console.log(`  ${name.padEnd(24)} ${ms.toFixed(1).padStart(8)} ms   ${(ms / base).toFixed(2)}x`);
+    }
+  }
+  await sql.end();
+  await client.end();
+  await run(enginePg.dispose());
+  await run(engineJs.dispose());
+}
