@@ -1,5 +1,5 @@
 import { type DBAPIError, wrapDriverError } from "../driver-errors.ts";
-import { InvalidRequestError } from "../errors.ts";
+import { AthanorError, InvalidRequestError } from "../errors.ts";
 import { CallAsyncRequest } from "../runtime/call-async.ts";
 import { op, opCall } from "../runtime/gen-op.ts";
 import type { Instruction, Op } from "../runtime/instruction.ts";
@@ -74,6 +74,8 @@ export class ConnectRequest extends IORequest<AdaptedConnection> {
     return this.dialect.connect(this.params).then(
       (driver) => new AdaptedConnection(this.dialect, driver),
       (error: unknown) => {
+        // A usage error (a bad URL parameter, say) is not a driver failure: it passes through.
+        if (error instanceof AthanorError) throw error;
         throw wrapDriverError({ orig: error, disconnect: true });
       },
     );
@@ -223,6 +225,8 @@ export class AdaptedConnection {
 
   /** Carries out one request on the driver (DriverRequest.perform lands here). */
   perform(request: DriverRequest): unknown {
+    // Closing a dead connection has nothing left to do.
+    if (request.kind === "close" && this.deadReason !== undefined) return undefined;
     if (this.deadReason !== undefined) throw this.deadReason;
     if (this.closedPolitely) throw new InvalidRequestError("this DBAPI connection is closed");
     const driver = this.driver;

@@ -1,0 +1,1 @@
+export { type DriverName, type DriverTarget, driversOf, forEachDriver } from "./drivers.ts";
