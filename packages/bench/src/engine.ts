@@ -51,7 +51,7 @@ function w3Athanor(engine: Engine): () => Promise<unknown> {
           const row = (yield* conn.execute(
             select(items.c.id, items.c.name, items.c.value).where(items.c.id.eq(id)),
           )).one();
-          sum += row[2];
+          sum += row[2] ?? 0;
         }
         return sum;
       }),
@@ -115,7 +115,7 @@ export async function engineBench(): Promise<void> {
           values: [id],
           rowMode: "array",
         });
-        sum += result.rows[0][2] as number;
+        sum += (result.rows[0] as number[])[2]!;
       }
       return sum;
     },

@@ -161,7 +161,13 @@ export class Connection implements EventTarget<ConnectionEvents> {
     this.dialect = engine.dialect;
     this.#proxied = proxied;
     this.#options = options;
-    this.#eventTargets = [this, Connection, ...engine.eventTargets];
+    const engineTargets = engine.eventTargets;
+    this.#eventTargets = [
+      this,
+      ...engineTargets.filter((target) => typeof target !== "function"),
+      Connection,
+      ...engineTargets.filter((target) => typeof target === "function"),
+    ];
   }
 
   get closed(): boolean {

@@ -1,5 +1,5 @@
-import { createRequire } from "node:module";
-import { join } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { ArgumentError } from "../errors.ts";
 import type { DialectFactory } from "./dialect.ts";
@@ -64,19 +64,63 @@ export async function loadDialect(url: DatabaseUrl): Promise<DialectFactory> {
 }
 
 async function importFromApplication(name: string): Promise<boolean> {
-  let resolved: string | undefined;
-  try {
-    resolved = createRequire(join(process.cwd(), "package.json")).resolve(name);
-  } catch {
-    resolved = undefined;
-  }
+  const resolved = resolveInApplication(name);
   try {
     await import(resolved === undefined ? name : pathToFileURL(resolved).href);
     return true;
   } catch (error) {
-    if (isModuleNotFound(error, name)) return false;
+    // Resolved means installed: an import error is then the package's own (a missing dependency...).
+    if (resolved === undefined && isModuleNotFound(error, name)) return false;
     throw error;
   }
+}
+
+/**
+ * The entry module of package `name` installed in the application (node_modules of the cwd or a parent),
+ * read as an ESM import would: the "." export under the "import" / "node" / "default" conditions, else "main".
+ */
+function resolveInApplication(name: string): string | undefined {
+  for (let dir = process.cwd(); ; dir = dirname(dir)) {
+    const packageDir = join(dir, "node_modules", name);
+    const manifestPath = join(packageDir, "package.json");
+    if (existsSync(manifestPath)) {
+      const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as {
+        exports?: unknown;
+        main?: unknown;
+      };
+      const entry =
+        manifest.exports !== undefined
+          ? exportTarget(manifest.exports)
+          : typeof manifest.main === "string"
+            ? manifest.main
+            : "index.js";
+      return entry === undefined ? undefined : join(packageDir, entry);
+    }
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+/** The target of an "exports" field's "." entry for an ESM import in Node. */
+function exportTarget(exports: unknown): string | undefined {
+  if (typeof exports === "string") return exports;
+  if (Array.isArray(exports)) {
+    for (const item of exports) {
+      const target = exportTarget(item);
+      if (target !== undefined) return target;
+    }
+    return undefined;
+  }
+  if (exports === null || typeof exports !== "object") return undefined;
+  const entries = Object.entries(exports);
+  const dot = entries.find(([key]) => key === ".");
+  if (dot !== undefined) return exportTarget(dot[1]);
+  if (entries.some(([key]) => key.startsWith("."))) return undefined; // subpaths only, no "."
+  for (const [condition, value] of entries) {
+    if (condition !== "import" && condition !== "node" && condition !== "default") continue;
+    const target = exportTarget(value);
+    if (target !== undefined) return target;
+  }
+  return undefined;
 }
 
 function isModuleNotFound(error: unknown, name: string): boolean {
@@ -84,7 +128,7 @@ function isModuleNotFound(error: unknown, name: string): boolean {
   return (
     (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") &&
     error instanceof Error &&
-    error.message.includes(name)
+    error.message.includes(`'${name}'`)
   );
 }
 

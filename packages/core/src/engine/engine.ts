@@ -18,7 +18,7 @@ import {
   parseEngineOptions,
   parseExecutionOptions,
 } from "./engine-options.ts";
-import { declareEvents, type EventTarget } from "./events.ts";
+import { declareEvents, type EventTarget, eventHost } from "./events.ts";
 import { type Logger, makeLogger } from "./logging.ts";
 import { NullPool, type Pool, type PoolEvents, type PoolOptions, QueuePool, StaticPool } from "./pool.ts";
 import type { PoolProxiedConnection } from "./pooled-connection.ts";
@@ -218,6 +218,11 @@ export class Engine implements EventTarget<EngineEvents> {
     this.#executionOptions = this.validateExecutionOptions({ ...this.#executionOptions, ...options });
   }
 
+  /** @internal Pool-event listeners live on the root engine: the pool it shares dispatches to it. */
+  [eventHost](name: string): Engine {
+    return poolEventNames.has(name) ? this.#core.root : this;
+  }
+
   /** Empties the dialect's compiled statement cache. */
   clearCompiledCache(): void {
     this.#core.dialect?.compiledCache.clear();
@@ -288,6 +293,15 @@ export class Engine implements EventTarget<EngineEvents> {
 }
 declareEvents(Engine, [
   ...connectionEventNames,
+  "connect",
+  "firstConnect",
+  "checkout",
+  "checkin",
+  "reset",
+  "invalidate",
+]);
+
+const poolEventNames: ReadonlySet<string> = new Set([
   "connect",
   "firstConnect",
   "checkout",

@@ -70,6 +70,19 @@ const redirect: unique symbol = Symbol.for("athanor.eventRedirect");
 
 export { redirect as eventRedirect };
 
+/**
+ * Lets a target keep some listeners on another object: a derived Engine (executionOptions()) keeps its
+ * pool-event listeners on the root engine, whose pool it shares (SQLAlchemy attaches them to the pool).
+ */
+const host: unique symbol = Symbol.for("athanor.eventHost");
+
+export { host as eventHost };
+
+function hostOf(target: object, name: string): object {
+  const hook = (target as { [host]?: (name: string) => object })[host];
+  return typeof hook === "function" ? hook.call(target, name) : target;
+}
+
 function resolve(target: object, name: string): Registration {
   const redirected = (target as { [redirect]?: () => Error })[redirect];
   if (typeof redirected === "function") throw redirected.call(target);
@@ -108,10 +121,11 @@ export function listen<T extends object, N extends EventName<T>>(
       `event.listen: the handler for "${name}" must be a function, got ${typeof handler}`,
     );
   }
-  let byName = listeners.get(target);
+  const owner = hostOf(target, name);
+  let byName = listeners.get(owner);
   if (byName === undefined) {
     byName = new Map();
-    listeners.set(target, byName);
+    listeners.set(owner, byName);
   }
   const list = byName.get(name) ?? [];
   // Copy on write: a dispatch in progress keeps iterating the list it started with.
@@ -137,12 +151,13 @@ export function remove<T extends object, N extends EventName<T>>(
   name: N,
   handler: EventHandler<T, N>,
 ): void {
-  const list = listeners.get(target)?.get(name);
+  const owner = hostOf(target, name);
+  const list = listeners.get(owner)?.get(name);
   const index = list?.indexOf(handler as AnyHandler) ?? -1;
   if (list === undefined || index < 0) {
     throw new ArgumentError(`event.remove: no such handler for "${name}" on ${describe(target)}`);
   }
-  listeners.get(target)!.set(
+  listeners.get(owner)!.set(
     name,
     list.filter((_, i) => i !== index),
   );
@@ -157,7 +172,7 @@ export function contains<T extends object, N extends EventName<T>>(
 ): boolean {
   return (
     listeners
-      .get(target)
+      .get(hostOf(target, name))
       ?.get(name)
       ?.includes(handler as AnyHandler) ?? false
   );

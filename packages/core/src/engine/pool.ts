@@ -70,7 +70,7 @@ export abstract class Pool implements EventTarget<PoolEvents> {
 
   constructor(options: PoolOptions) {
     this.options = options;
-    this.#eventTargets = [this, ...(options.eventParents ?? []), Pool];
+    this.#eventTargets = [this, ...(options.eventParents ?? []), this.constructor];
   }
 
   /** Checks a connection out: `const raw = yield* pool.connect()`; `yield* raw.close()` returns it. */
@@ -88,7 +88,12 @@ export abstract class Pool implements EventTarget<PoolEvents> {
       abandoned.register(proxied, record, proxied);
       this.options.logger?.info(`Connection ${record.dbapiConnection} checked out from pool`);
       if (anyListening("checkout")) {
-        yield* dispatch(this.#eventTargets, "checkout", [record.dbapiConnection, record, proxied]);
+        try {
+          yield* dispatch(this.#eventTargets, "checkout", [record.dbapiConnection, record, proxied]);
+        } catch (error) {
+          yield* proxied.close();
+          throw error;
+        }
       }
       return proxied;
     });

@@ -92,7 +92,7 @@ export function makeUrl(url: string | DatabaseUrl): DatabaseUrl {
   const match = schemePattern.exec(url.trim());
   if (match === null) {
     throw new ArgumentError(
-      `could not parse a database URL from ${JSON.stringify(url)}: expected "dialect+driver://user:password@host:port/database"`,
+      `could not parse a database URL from ${hidden(url)}: expected "dialect+driver://user:password@host:port/database"`,
     );
   }
   const drivername = match[1]!.toLowerCase();
@@ -148,5 +148,6 @@ function decode(text: string, url: string): string {
 
 /** The URL with any password masked, for error messages. */
 function hidden(url: string): string {
-  return JSON.stringify(url.replace(/(:\/\/[^:@/]*:)[^@/]*@/, "$1***@"));
+  // From the user's ":" to the last "@" before the path, as makeUrl reads credentials; any scheme or none.
+  return JSON.stringify(url.replace(/:[^/?#]*@/, ":***@"));
 }

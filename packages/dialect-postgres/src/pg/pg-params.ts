@@ -1,0 +1,17 @@
+/**
+ * Parameters as pg should send them. pg already sends strings, numbers, booleans, bigints (as
+ * text), Buffers and Uint8Arrays (bytea), plain objects (JSON text) and JS arrays (array
+ * literals). Only Dates differ: pg writes them in the process's local time zone, core's contract
+ * is `toISOString()` (UTC), inside arrays too.
+ */
+export function prepareParams(params: readonly unknown[]): unknown[] {
+  const prepared = new Array<unknown>(params.length);
+  for (let i = 0; i < params.length; i++) prepared[i] = prepareParam(params[i]);
+  return prepared;
+}
+
+function prepareParam(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.map(prepareParam);
+  return value;
+}

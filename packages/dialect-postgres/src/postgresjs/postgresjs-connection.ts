@@ -1,0 +1,243 @@
+import type { DatabaseUrl, DriverConnection, DriverCursor, DriverResult } from "@athanor/core";
+import postgres from "postgres";
+import { type BackendKey, sendCancelRequest } from "./cancel-request.ts";
+import { ConnectionGoneError } from "./connection-errors.ts";
+import { PostgresJsCursor } from "./postgresjs-cursor.ts";
+import { buildOptions, userSocketFactory } from "./postgresjs-options.ts";
+import { SocketGuard } from "./socket-guard.ts";
+import { type ResultColumn, TypeCatalog } from "./type-catalog.ts";
+import { initialParsers, initialSerializers, toDriverParameter } from "./value-types.ts";
+
+/** Seconds `close()` lets statements in flight finish before it drops the socket. */
+const closeTimeoutSeconds = 5;
+const cancelTimeoutMs = 10_000;
+
+/** What this adapter reads of a postgres.js result (a Result: an Array of rows with metadata). */
+interface RawResult extends Array<unknown[]> {
+  readonly count: number | null;
+  readonly command: string | null;
+  readonly columns?: readonly ResultColumn[] | null;
+  readonly statement?: { readonly columns?: readonly ResultColumn[] | null } | null;
+  readonly state?: BackendKey | null;
+}
+
+/** A multi-statement simple query answers one Result per statement, in a plain array. */
+function lastResult(value: unknown): RawResult {
+  const result = value as RawResult | RawResult[];
+  if ("command" in result) return result;
+  return result[result.length - 1]!;
+}
+
+/** Parameters as postgres.js gets them (value-types.ts: all are values it can send). */
+function driverParameters(params: readonly unknown[]): postgres.ParameterOrJSON<never>[] {
+  return params.map(toDriverParameter) as postgres.ParameterOrJSON<never>[];
+}
+
+/** Why the connection is unusable, for the error every later call gets. */
+interface Lost {
+  readonly message: string;
+  readonly code: ConnectionGoneError["code"];
+  readonly cause: unknown;
+}
+
+/**
+ * One physical PostgreSQL connection through its own `postgres({ max: 1 })` instance (core pools
+ * connections itself). postgres.js 3.4 has two hazards when a backend dies: a `max: 1` instance
+ * silently reconnects, so the rest of a transaction runs in autocommit on a new backend; and
+ * sql.begin / reserve() write to the dead socket, an uncaught TypeError that kills the process.
+ * This adapter makes both impossible:
+ *  - it never reconnects: the socket guard refuses any second socket, and once the backend is gone
+ *    (a disconnect error, postgres.js's onclose, close(), terminate()) every call rejects at once;
+ *  - it never uses sql.begin / reserve / .cursor(), whose code writes to a dead socket after a kill
+ *    (the uncaught TypeError in nextWrite): transactions are plain BEGIN/COMMIT statements from core,
+ *    cursors are DECLARE / FETCH;
+ *  - once dead, the postgres.js instance is ended at once, which rejects every statement it still
+ *    holds (in flight, or queued to go out on a new socket).
+ */
+export class PostgresJsConnection implements DriverConnection {
+  readonly driverConnection: postgres.Sql;
+  private readonly sql: postgres.Sql;
+  private readonly guard: SocketGuard;
+  private readonly isDisconnect: (error: unknown) => boolean;
+  private readonly catalog = new TypeCatalog();
+  private lost: Lost | undefined = undefined;
+  private closing: Promise<void> | undefined = undefined;
+  private backend: BackendKey | undefined = undefined;
+  private readonly freeCursorIds: number[] = [];
+  private nextCursorId = 1;
+
+  private constructor(
+    url: DatabaseUrl,
+    connectArgs: Readonly<Record<string, unknown>>,
+    isDisconnect: (error: unknown) => boolean,
+  ) {
+    this.isDisconnect = isDisconnect;
+    this.guard = new SocketGuard(userSocketFactory(connectArgs));
+    const options = buildOptions(url, connectArgs, this.guard, () =>
+      this.lose({ message: "the server closed the connection", code: "CONNECTION_CLOSED", cause: undefined }),
+    );
+    this.sql = postgres(options as postgres.Options<Record<string, postgres.PostgresType>>);
+    // This instance's own tables (postgres.js made them for it): exactly our parsers and serializers.
+    const { parsers, serializers } = this.sql.options;
+    for (const key of Object.keys(parsers)) delete parsers[Number(key)];
+    for (const key of Object.keys(serializers)) delete serializers[Number(key)];
+    Object.assign(parsers, initialParsers());
+    Object.assign(serializers, initialSerializers());
+    this.driverConnection = this.sql;
+  }
+
+  /** Opens the connection (postgres.js connects on the first statement) and learns the backend key. */
+  static async open(
+    url: DatabaseUrl,
+    connectArgs: Readonly<Record<string, unknown>>,
+    isDisconnect: (error: unknown) => boolean,
+  ): Promise<PostgresJsConnection> {
+    const connection = new PostgresJsConnection(url, connectArgs, isDisconnect);
+    try {
+      const result = lastResult(await connection.run("SELECT 1", []));
+      if (result.state) connection.backend = { pid: result.state.pid, secret: result.state.secret };
+    } catch (error) {
+      connection.terminate();
+      throw error;
+    }
+    return connection;
+  }
+
+  /** The backend's process id (pg_backend_pid()). */
+  get backendPid(): number | undefined {
+    return this.backend?.pid;
+  }
+
+  async execute(sql: string, params: readonly unknown[]): Promise<DriverResult> {
+    const result = lastResult(await this.run(sql, params));
+    const columns = result.columns ?? result.statement?.columns ?? [];
+    const unknown = this.catalog.unknownTypes(columns);
+    if (unknown !== undefined) await this.lookUpTypes(unknown);
+    this.catalog.convert(columns, result);
+    return {
+      rows: result,
+      fields: columns.map((column) => column.name),
+      // A statement with no row description has no columns; zero-column rows still are rows.
+      returnsRows: columns.length > 0 || result.length > 0,
+      rowcount: result.count ?? undefined,
+    };
+  }
+
+  async executeMany(
+    sql: string,
+    paramSets: readonly (readonly unknown[])[],
+  ): Promise<{ rowcount: number | undefined }> {
+    this.assertUsable();
+    // Every set is converted first: a parameter no value matches fails the call before anything is sent.
+    const converted = paramSets.map(driverParameters);
+    // Every statement is handed to postgres.js before any is awaited: they go out pipelined on the
+    // one socket. Results come back in order, so the first rejection is the first failed set.
+    const results = await Promise.all(converted.map((values) => this.send(sql, values)));
+    let rowcount: number | undefined = paramSets.length === 0 ? 0 : undefined;
+    for (const result of results) {
+      const count = lastResult(result).count;
+      if (count !== null) rowcount = (rowcount ?? 0) + count;
+    }
+    return { rowcount };
+  }
+
+  openCursor(sql: string, params: readonly unknown[]): Promise<DriverCursor> {
+    return PostgresJsCursor.open(this, sql, params);
+  }
+
+  close(): Promise<void> {
+    if (this.closing !== undefined) return this.closing;
+    if (this.lost !== undefined) {
+      // Dead already: nothing to end politely.
+      this.terminate();
+      return Promise.resolve();
+    }
+    this.lost = { message: "the connection was closed", code: "CONNECTION_ENDED", cause: undefined };
+    this.closing = this.sql.end({ timeout: closeTimeoutSeconds });
+    return this.closing;
+  }
+
+  terminate(): void {
+    try {
+      // After close() too: drops whatever is left now.
+      this.lose({ message: "the connection was terminated", code: "CONNECTION_DESTROYED", cause: undefined });
+    } catch {
+      // terminate() never throws; the connection is dead to us either way.
+    }
+  }
+
+  async cancel(): Promise<void> {
+    const target = this.guard.target;
+    if (this.lost !== undefined || this.backend === undefined || target === undefined) return;
+    await sendCancelRequest(target, this.backend, cancelTimeoutMs);
+  }
+
+  /** A cursor name free on this connection (names are reused, so DECLAREs hit the statement cache). */
+  takeCursorId(): number {
+    return this.freeCursorIds.pop() ?? this.nextCursorId++;
+  }
+
+  releaseCursorId(id: number): void {
+    this.freeCursorIds.push(id);
+  }
+
+  /** Whether calls still reach the server. */
+  get usable(): boolean {
+    return this.lost === undefined;
+  }
+
+  /**
+   * Runs one statement through postgres.js: extended protocol and a cached prepared statement when
+   * it has parameters, the simple protocol (which allows several statements) when it has none.
+   */
+  run(sql: string, params: readonly unknown[]): Promise<unknown> {
+    this.assertUsable();
+    return this.send(sql, driverParameters(params));
+  }
+
+  private send(sql: string, values: postgres.ParameterOrJSON<never>[]): Promise<unknown> {
+    return this.track(this.sql.unsafe(sql, values, { prepare: true }).values());
+  }
+
+  private assertUsable(): void {
+    const lost = this.lost;
+    if (lost !== undefined) throw new ConnectionGoneError(lost.message, lost.code, lost.cause);
+  }
+
+  /** Types postgres.js had no parser for, looked up once (type-catalog.ts). */
+  private async lookUpTypes(oids: readonly number[]): Promise<void> {
+    try {
+      await this.catalog.lookUp(oids, async (sql, params) => (await this.run(sql, params)) as unknown[][]);
+    } catch (error) {
+      // The statement itself succeeded: a failed lookup leaves its values as text (and is tried
+      // again next time), unless the connection died meanwhile.
+      if (this.lost !== undefined) throw error;
+    }
+  }
+
+  /**
+   * The driver's promise, its disconnect errors marking the connection dead before the caller hears
+   * of them: the caller's next call is refused without reaching postgres.js.
+   */
+  private track<T>(promise: Promise<T>): Promise<T> {
+    return promise.then(undefined, (error: unknown) => {
+      if (this.isDisconnect(error)) {
+        this.lose({
+          message: "the connection to the server was lost",
+          code: "CONNECTION_CLOSED",
+          cause: error,
+        });
+      }
+      throw error;
+    });
+  }
+
+  /** Marks the connection dead (once) and drops its socket. */
+  private lose(lost: Lost): void {
+    if (this.lost === undefined) this.lost = lost;
+    this.guard.destroy();
+    // Destroys the instance: rejects every statement postgres.js still holds (in flight, or queued
+    // for a new socket, which the guard refuses anyway) and stops its timers.
+    this.sql.end({ timeout: 0 }).catch(() => {});
+  }
+}
