@@ -9,7 +9,8 @@ await build({
   platform: "node",
   format: "esm",
   target: "node20",
-  external: ["pg-native"],
+  // Drivers stay external: they are CommonJS with dynamic requires esbuild cannot bundle into ESM.
+  external: ["pg-native", "pg", "pg-cursor", "postgres", "@electric-sql/pglite"],
   outfile: ".cache/bench.mjs",
   logLevel: "warning",
 });

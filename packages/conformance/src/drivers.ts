@@ -1,7 +1,7 @@
 import "@athanor/dialect-pglite";
 import "@athanor/dialect-postgres";
 import { createEngine, type Engine, type EngineOptions, run } from "@athanor/core";
-import { forEachDatabase, type TestDatabase } from "@athanor/testing";
+import { type DatabaseTarget, databaseTargets, type TestDatabase, useDatabase } from "@athanor/testing";
 import { afterAll, describe } from "vitest";
 
 export type DriverName = "pglite" | "pg" | "postgresjs";
@@ -34,7 +34,10 @@ class Target implements DriverTarget {
   engine(options: EngineOptions = {}): Engine {
     const engine =
       this.name === "pglite"
-        ? createEngine(this.url, { ...options, connectArgs: { pglite: this.db.pglite, ...options.connectArgs } })
+        ? createEngine(this.url, {
+            ...options,
+            connectArgs: { pglite: this.db.pglite, ...options.connectArgs },
+          })
         : createEngine(this.url, options);
     this.engines.push(engine);
     return engine;
@@ -46,22 +49,25 @@ class Target implements DriverTarget {
 }
 
 /** The drivers a database target runs: PGlite's own, or both PostgreSQL drivers on the real server. */
-export function driversOf(db: TestDatabase): DriverName[] {
-  return db.target === "pglite" ? ["pglite"] : ["pg", "postgresjs"];
+export function driversOf(target: DatabaseTarget): DriverName[] {
+  return target === "pglite" ? ["pglite"] : ["pg", "postgresjs"];
 }
 
 /**
- * Runs `define` once per driver, inside `describe(<target>) > describe(<driver>)`, each with a
- * database of the file's own (forEachDatabase). Engines made through the target are disposed after.
+ * Runs `define` once per driver, inside `describe(<database target>) > describe(<driver>)`, each
+ * driver with a database of its own (so suites may create fixed names). Engines made through the
+ * target are disposed after.
  */
 export function forEachDriver(define: (target: DriverTarget) => void): void {
-  forEachDatabase((db) => {
-    for (const name of driversOf(db)) {
-      describe(name, () => {
-        const target = new Target(name, db);
-        afterAll(() => target.disposeAll());
-        define(target);
-      });
-    }
-  });
+  for (const databaseTarget of databaseTargets()) {
+    describe(databaseTarget, () => {
+      for (const name of driversOf(databaseTarget)) {
+        describe(name, () => {
+          const target = new Target(name, useDatabase(databaseTarget));
+          afterAll(() => target.disposeAll());
+          define(target);
+        });
+      }
+    });
+  }
 }

@@ -101,3 +101,22 @@ export class ResourceClosedError extends InvalidRequestError {
 export class NoSuchColumnError extends InvalidRequestError {
   override name = "NoSuchColumnError";
 }
+
+/** Reflection asked about a table (or view) the database does not have (SQLAlchemy's NoSuchTableError). */
+export class NoSuchTableError extends InvalidRequestError {
+  override name = "NoSuchTableError";
+  /** The table's name, as asked for. */
+  readonly tableName: string;
+  /** The schema asked for; undefined: the search path. */
+  readonly schema: string | undefined;
+
+  constructor(tableName: string, schema?: string) {
+    super(
+      schema === undefined
+        ? `no table or view "${tableName}" on the search path`
+        : `no table or view "${tableName}" in schema "${schema}"`,
+    );
+    this.tableName = tableName;
+    this.schema = schema;
+  }
+}

@@ -21,6 +21,91 @@ export {
   ProgrammingError,
   wrapDriverError,
 } from "./driver-errors.ts";
+// Engine layer
+export {
+  AdaptedConnection,
+  AdaptedCursor,
+  ConnectRequest,
+  DriverRequest,
+  type DriverRequestKind,
+} from "./engine/adapted-connection.ts";
+export {
+  Connection,
+  type ConnectionEvents,
+  type ExceptionContext,
+  type ExecuteOptions,
+  type ExecutionContext,
+  type ExecutionOptions,
+  type IsolationLevel,
+  type ScalarOf,
+} from "./engine/connection.ts";
+export type {
+  ConnectParams,
+  Dialect,
+  DialectCapabilities,
+  DialectFactory,
+  DialectOptions,
+  ExecutemanyStrategy,
+  PoolClassName,
+} from "./engine/dialect.ts";
+export {
+  dialectPackageNames,
+  loadDialect,
+  NoSuchDialectError,
+  registerDialect,
+  registeredDialect,
+  registeredDialectNames,
+  unregisterDialect,
+} from "./engine/dialect-registry.ts";
+export type { DriverConnection, DriverCursor, DriverResult, DriverRows } from "./engine/driver.ts";
+export { createEngine, Engine, type EngineEvents, engineFromConfig } from "./engine/engine.ts";
+export { PendingRollbackError, PoolClosedError, TimeoutError } from "./engine/engine-errors.ts";
+export type { EngineOptions, PoolFactory } from "./engine/engine-options.ts";
+export {
+  contains,
+  type EventHandler,
+  type EventName,
+  event,
+  type HandlerResult,
+  listen,
+  listensFor,
+  remove,
+} from "./engine/events.ts";
+export {
+  Inspector,
+  inspect,
+  type ReflectedCheckConstraint,
+  type ReflectedColumn,
+  type ReflectedForeignKey,
+  type ReflectedForeignKeyOptions,
+  type ReflectedIndex,
+  type ReflectedPrimaryKey,
+  type ReflectedUniqueConstraint,
+} from "./engine/inspector.ts";
+export { consoleLogger, type Logger, setDefaultLogger } from "./engine/logging.ts";
+export {
+  NullPool,
+  Pool,
+  type PoolEvents,
+  type PoolOptions,
+  PoolWaitRequest,
+  QueuePool,
+  type QueuePoolOptions,
+  StaticPool,
+} from "./engine/pool.ts";
+export { ConnectionRecord, PoolProxiedConnection } from "./engine/pooled-connection.ts";
+export { PostgresDriverDialect } from "./engine/postgres-driver-dialect.ts";
+export {
+  type ReflectMetadataOptions,
+  type ReflectTableOptions,
+  reflectMetadata,
+  reflectTable,
+} from "./engine/reflection.ts";
+export type { KyselyCompiledQuery, Parameters, ResultOf, Statement } from "./engine/statement.ts";
+export { StreamingResult, StreamView } from "./engine/streaming-result.ts";
+export { NestedTransaction, RootTransaction, Transaction } from "./engine/transaction.ts";
+export { DatabaseUrl, makeUrl } from "./engine/url.ts";
+// Schema reflection
 export {
   AmbiguousForeignKeysError,
   ArgumentError,
@@ -33,6 +118,7 @@ export {
   NoReferencedTableError,
   NoResultFound,
   NoSuchColumnError,
+  NoSuchTableError,
   ResourceClosedError,
   StatementError,
 } from "./errors.ts";
@@ -211,71 +297,5 @@ export { Numeric, type NumericType } from "./types/numeric-type.ts";
 export { type JsOf, resolveType, SqlType, type TypeArg } from "./types/sql-type.ts";
 export { String, Text } from "./types/string-types.ts";
 export { TypeDecorator } from "./types/type-decorator.ts";
+export { Unmapped, type UnmappedType } from "./types/unmapped-type.ts";
 export { UUID, Uuid, type UuidType } from "./types/uuid-type.ts";
-// Engine layer
-export {
-  AdaptedConnection,
-  AdaptedCursor,
-  ConnectRequest,
-  DriverRequest,
-  type DriverRequestKind,
-} from "./engine/adapted-connection.ts";
-export type {
-  ConnectParams,
-  Dialect,
-  DialectCapabilities,
-  DialectFactory,
-  DialectOptions,
-  ExecutemanyStrategy,
-  PoolClassName,
-} from "./engine/dialect.ts";
-export {
-  dialectPackageNames,
-  loadDialect,
-  NoSuchDialectError,
-  registerDialect,
-  registeredDialect,
-  registeredDialectNames,
-  unregisterDialect,
-} from "./engine/dialect-registry.ts";
-export type { DriverConnection, DriverCursor, DriverResult, DriverRows } from "./engine/driver.ts";
-export { DatabaseUrl, makeUrl } from "./engine/url.ts";
-export { PostgresDriverDialect } from "./engine/postgres-driver-dialect.ts";
-export {
-  Connection,
-  type ConnectionEvents,
-  type ExceptionContext,
-  type ExecuteOptions,
-  type ExecutionContext,
-  type ExecutionOptions,
-  type IsolationLevel,
-  type ScalarOf,
-} from "./engine/connection.ts";
-export { createEngine, Engine, type EngineEvents, engineFromConfig } from "./engine/engine.ts";
-export { PendingRollbackError, PoolClosedError, TimeoutError } from "./engine/engine-errors.ts";
-export type { EngineOptions, PoolFactory } from "./engine/engine-options.ts";
-export {
-  contains,
-  type EventHandler,
-  type EventName,
-  event,
-  type HandlerResult,
-  listen,
-  listensFor,
-  remove,
-} from "./engine/events.ts";
-export { consoleLogger, type Logger, setDefaultLogger } from "./engine/logging.ts";
-export {
-  NullPool,
-  Pool,
-  type PoolEvents,
-  type PoolOptions,
-  PoolWaitRequest,
-  QueuePool,
-  type QueuePoolOptions,
-  StaticPool,
-} from "./engine/pool.ts";
-export { ConnectionRecord, PoolProxiedConnection } from "./engine/pooled-connection.ts";
-export type { KyselyCompiledQuery, Parameters, ResultOf, Statement } from "./engine/statement.ts";
-export { StreamingResult, StreamView } from "./engine/streaming-result.ts";
-export { NestedTransaction, RootTransaction, Transaction } from "./engine/transaction.ts";

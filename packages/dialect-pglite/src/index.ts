@@ -1,3 +1,8 @@
-// @athanor/dialect-pglite will hold the PGlite dialect (issue 4).
-// The package exists now so the workspace, typecheck and import-direction check cover it.
-export {};
+import { registerDialect } from "@athanor/core";
+import { PgliteDialect } from "./pglite-dialect.ts";
+
+registerDialect("postgresql+pglite", (options) => new PgliteDialect(options));
+
+export { PgliteConnectionClosedError } from "./errors.ts";
+export { PgliteConnection } from "./pglite-connection.ts";
+export { PgliteDialect };

@@ -40,6 +40,25 @@ export function forEachDatabase(define: (db: TestDatabase) => void): void {
   }
 }
 
+/**
+ * Like forEachDatabase, on the PGlite target only: for tests of things that need an embedded
+ * instance (a dialect written over PGlite in a test, say) rather than a server.
+ */
+export function forPgliteDatabase(define: (db: TestDatabase) => void): void {
+  describe("pglite", () => define(useDatabase("pglite")));
+}
+
+/**
+ * A database of its own for the enclosing describe block, on `target`: opened before its tests,
+ * dropped after. For suites that need one database per sub-block (one per driver, say).
+ */
+export function useDatabase(target: DatabaseTarget): TestDatabase {
+  const db = new LazyDatabase(target);
+  beforeAll(() => db.open());
+  afterAll(() => db.close());
+  return db;
+}
+
 class LazyDatabase implements TestDatabase {
   readonly target: DatabaseTarget;
   private instance: PGlite | undefined;

@@ -1,2 +1,9 @@
-export { type DatabaseTarget, databaseTargets, forEachDatabase, type TestDatabase } from "./databases.ts";
+export {
+  type DatabaseTarget,
+  databaseTargets,
+  forEachDatabase,
+  forPgliteDatabase,
+  type TestDatabase,
+  useDatabase,
+} from "./databases.ts";
 export { ensurePgliteTemplate, openPgliteFromTemplate } from "./pglite-template.ts";

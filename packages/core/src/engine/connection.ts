@@ -421,6 +421,9 @@ export class Connection implements EventTarget<ConnectionEvents> {
     this.#nested = undefined;
     this.#transaction = undefined;
     transaction.state = how === "commit" ? "committed" : "rolledBack";
+    // A server-side cursor lives in its transaction: a stream still open is over.
+    this.#stream?.detach();
+    this.#stream = undefined;
     if (anyListening(how)) yield* dispatch(this.#eventTargets, how, [this]);
     const dbapi = this.#proxied?.record.dbapiConnection;
     if (this.#invalidated || dbapi === undefined || dbapi.invalidated) {
@@ -647,6 +650,8 @@ export class Connection implements EventTarget<ConnectionEvents> {
 
   private *markInvalidated(error: unknown): Generator<Instruction, void, unknown> {
     this.#invalidated = true;
+    this.#stream?.detach();
+    this.#stream = undefined;
     const proxied = this.#proxied;
     if (proxied !== undefined) yield* proxied.invalidate(error);
     if (this.#transaction !== undefined) this.#transaction.state = "deactivated";

@@ -7,7 +7,7 @@ import type { Instruction, Op } from "../runtime/instruction.ts";
 import type { ResultColumn } from "../sql/executable.ts";
 import type { AdaptedConnection } from "./adapted-connection.ts";
 import type { Connection } from "./connection.ts";
-import type { DriverCursor } from "./driver.ts";
+import type { DriverCursor, DriverRows } from "./driver.ts";
 
 /** The row type of a Result type. */
 export type RowOfResult<R> = R extends Result<infer Tuple, infer Names> ? Row<Tuple, Names> : Row;
@@ -43,7 +43,14 @@ class StreamState {
     if (this.closed) throw new ResourceClosedError();
     if (this.position < this.buffer.length) return true;
     if (this.exhausted) return false;
-    const raw = yield* this.connection.guard(this.dbapi.fetch(this.cursor, this.batchSize), undefined);
+    let raw: DriverRows;
+    try {
+      raw = yield* this.connection.guard(this.dbapi.fetch(this.cursor, this.batchSize), undefined);
+    } catch (error) {
+      // A failed fetch ends the stream (its transaction is aborted, or its connection gone).
+      this.detach();
+      throw error;
+    }
     this.buffer = new Result(this.columns, raw).all() as Row[];
     this.position = 0;
     if (raw.length < this.batchSize) yield* this.finish();
@@ -56,6 +63,15 @@ class StreamState {
     this.exhausted = true;
     this.connection.streamEnded(this.owner);
     if (!this.dbapi.invalidated) yield* this.connection.guard(this.dbapi.closeCursor(this.cursor), undefined);
+  }
+
+  /** Marks the stream over without IO: its cursor died with its transaction or connection. */
+  detach(): void {
+    this.closed = true;
+    this.exhausted = true;
+    this.buffer = [];
+    this.position = 0;
+    this.connection.streamEnded(this.owner);
   }
 
   *close(): Generator<Instruction, void, unknown> {
@@ -289,6 +305,11 @@ export class StreamingResult<R extends Result = Result> extends StreamView<RowOf
 
   scalarOneOrNone(): Op<unknown> {
     return this.scalars().oneOrNone();
+  }
+
+  /** @internal Its transaction or connection ended: reads raise ResourceClosedError from now on. */
+  detach(): void {
+    this.state.detach();
   }
 
   /** @internal The connection is closing: close the cursor, quietly if the connection is already gone. */

@@ -2,6 +2,7 @@ import { InvalidRequestError } from "../errors.ts";
 import { op } from "../runtime/gen-op.ts";
 import type { Op } from "../runtime/instruction.ts";
 import type { Connection } from "./connection.ts";
+import { PendingRollbackError } from "./engine-errors.ts";
 
 type TransactionState = "active" | "committed" | "rolledBack" | "deactivated";
 
@@ -56,8 +57,8 @@ export abstract class Transaction {
   /** @internal Throws unless the transaction can still be committed. */
   checkCommittable(): void {
     if (this.state === "deactivated") {
-      throw new InvalidRequestError(
-        "This transaction is inactive (its connection was invalidated or a nested transaction failed); roll it back",
+      throw new PendingRollbackError(
+        "the connection was invalidated; its transaction is lost and can't be committed",
       );
     }
     if (this.state !== "active") {

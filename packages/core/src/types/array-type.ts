@@ -136,7 +136,7 @@ class ArrayType<T, D extends ArrayDimensions = 1> extends SqlType<ArrayValue<T, 
         element === null || element === undefined
           ? null
           : typeof element === "string"
-            ? this.item.fromDriver(element)
+            ? this.item.fromDriverText(element)
             : this.mapText(element);
     }
     return result;

@@ -196,8 +196,13 @@ class JsonType<T> extends SqlType<T> {
     return JSON.stringify(value);
   }
 
+  /** Drivers hand JSON over parsed (a JSON string value arrives as a JS string, not as its text). */
   override fromDriver(value: unknown): T {
-    return (typeof value === "string" ? JSON.parse(value) : value) as T;
+    return value as T;
+  }
+
+  override fromDriverText(text: string): T {
+    return JSON.parse(text) as T;
   }
 
   ddl(): string {

@@ -34,6 +34,14 @@ export abstract class SqlType<T = unknown> {
     return value as T;
   }
 
+  /**
+   * The JS value for the server's text form of a value: an element of an array that reached us as
+   * PostgreSQL array text. Differs from fromDriver only where drivers hand over a parsed value (JSON).
+   */
+  fromDriverText(text: string): T {
+    return this.fromDriver(text);
+  }
+
   /** The type as written in PostgreSQL DDL and casts. */
   abstract ddl(): string;
 }

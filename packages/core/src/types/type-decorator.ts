@@ -43,6 +43,10 @@ export abstract class TypeDecorator<Impl, T> extends SqlType<T> {
     return this.processResult(this.impl.fromDriver(value));
   }
 
+  override fromDriverText(text: string): T {
+    return this.processResult(this.impl.fromDriverText(text));
+  }
+
   ddl(): string {
     return this.impl.ddl();
   }

@@ -11,7 +11,7 @@ import {
   Table,
   text,
 } from "@athanor/core";
-import { forEachDatabase } from "@athanor/testing";
+import { forPgliteDatabase } from "@athanor/testing";
 import { beforeAll, expect, test } from "vitest";
 import { TinyDialect } from "./tiny-dialect.ts";
 
@@ -23,8 +23,8 @@ const users = new Table("users", metadata, {
   name: column(String(50)),
 });
 
-forEachDatabase((db) => {
-  if (db.target !== "pglite") return;
+// The tiny dialect runs on a PGlite instance; the real drivers' behaviour is the conformance suite's.
+forPgliteDatabase((db) => {
   const engine = () => createEngine("tiny://", { connectArgs: { database: db.pglite } });
 
   beforeAll(async () => {

@@ -17,7 +17,9 @@ export class PostgresJsDialect extends PostgresDriverDialect {
   readonly capabilities: DialectCapabilities = {
     serverSideCursors: true,
     returning: true,
-    executemany: "pipeline",
+    // Multi-row VALUES for inserts (10k rows: 4.4x raw postgres.js pipelined, ~1.2x batched);
+    // other statements still go out pipelined through executeMany.
+    executemany: "values",
     // postgres.js refuses a statement with 65534 parameters or more (MAX_PARAMETERS_EXCEEDED), two
     // fewer than the protocol's 65535.
     maxParameters: 65533,
