@@ -9,7 +9,7 @@ import { execute, onPostgres, openConnection, rejection } from "./postgresjs-sup
 
 /** The dialect's description, and how a connection is opened from a URL and connectArgs. */
 
-test("postgresql+postgresjs:// makes a PostgresJsDialect: async, queue pool, pipelined executemany", () => {
+test("postgresql+postgresjs:// makes a PostgresJsDialect: async, queue pool, multi-row VALUES executemany", () => {
   const url = makeUrl("postgresql+postgresjs://user@localhost/db");
   const dialect = registeredDialect(url)?.({ url });
   expect(dialect).toBeInstanceOf(PostgresJsDialect);
@@ -18,7 +18,7 @@ test("postgresql+postgresjs:// makes a PostgresJsDialect: async, queue pool, pip
     driver: "postgresjs",
     isAsync: true,
     defaultPoolClass: "queue",
-    capabilities: { serverSideCursors: true, returning: true, executemany: "pipeline", maxParameters: 65533 },
+    capabilities: { serverSideCursors: true, returning: true, executemany: "values", maxParameters: 65533 },
   });
 });
 
