@@ -34,8 +34,8 @@ export class PgliteDialect extends PostgresDriverDialect {
   readonly capabilities: DialectCapabilities = {
     serverSideCursors: true,
     returning: true,
-    // PGlite runs statements one at a time: a multi-row VALUES saves nothing a pipeline would not.
-    executemany: "pipeline",
+    // PGlite runs statements one at a time, so fewer, bigger statements win: inserts as multi-row VALUES.
+    executemany: "values",
     maxParameters: 65535,
   };
   override readonly defaultPoolClass: PoolClassName = "static";

@@ -37,7 +37,7 @@ describe("the dialect", () => {
     expect(factory?.({ url: makeUrl("postgresql+pglite://") })).toBeInstanceOf(PgliteDialect);
   });
 
-  it("describes PGlite: one static connection, cursors, RETURNING, pipelined executemany", () => {
+  it("describes PGlite: one static connection, cursors, RETURNING, multi-row VALUES executemany", () => {
     const dialect = newDialect();
     expect(dialect.name).toBe("postgresql");
     expect(dialect.driver).toBe("pglite");
@@ -46,7 +46,7 @@ describe("the dialect", () => {
     expect(dialect.capabilities).toEqual({
       serverSideCursors: true,
       returning: true,
-      executemany: "pipeline",
+      executemany: "values",
       maxParameters: 65535,
     });
   });

@@ -1,85 +1,98 @@
 /**
- * The README demo: sync-style ops driven by Athanor's runtime against embedded PostgreSQL (PGlite).
- * The ops never touch the database themselves: they yield `Query` requests (plain data) and a small
- * request handler answers them. Later issues replace this with the seed's engine and ORM examples.
+ * The README demo: Core on embedded PostgreSQL (PGlite), in SQLAlchemy's Core style. Every database
+ * step is an op (a generator yielding IO requests) driven by `run()`; echo shows the SQL sent.
  */
+import "@athanor/dialect-pglite";
+import {
+  column,
+  createEngine,
+  event,
+  ForeignKey,
+  func,
+  Integer,
+  IntegrityError,
+  insert,
+  MetaData,
+  run,
+  String,
+  select,
+  Table,
+  text,
+} from "@athanor/core";
 
-import { IORequest, type Op, op, opFn, type RequestHandler, run } from "@athanor/core";
-import { PGlite } from "@electric-sql/pglite";
+const engine = createEngine("postgresql+pglite://", { echo: true });
 
-type Row = Record<string, unknown>;
-
-/** "Run this SQL": the only kind of IO these ops ask for. */
-class Query<R extends Row = Row> extends IORequest<R[]> {
-  declare readonly kind: "query";
-  declare readonly sql: string;
-  declare readonly params: unknown[];
-
-  constructor(sql: string, params: unknown[] = []) {
-    super();
-    this.kind = "query";
-    this.sql = sql;
-    this.params = params;
-  }
-
-  perform(): never {
-    throw new Error("a Query is answered by the demo's request handler");
-  }
-}
-
-function query<R extends Row = Row>(sql: string, params?: unknown[]): Query<R> {
-  return new Query<R>(sql, params);
-}
-
-/** Runs `body` in a transaction: COMMIT when it returns, ROLLBACK when it throws. */
-function transaction<T>(body: () => Op<T>): Op<T> {
-  return op(function* transaction() {
-    yield* query("BEGIN");
-    try {
-      const result = yield* body();
-      yield* query("COMMIT");
-      return result;
-    } catch (error) {
-      yield* query("ROLLBACK");
-      throw error;
-    }
-  });
-}
-
-const main = opFn(function* main() {
-  const [first] = yield* query<{ answer: number }>("select 1 as answer");
-  console.log(`select 1 -> ${first?.answer}`);
-
-  yield* query("create table t1 (id serial primary key, name text not null)");
-  yield* transaction(function* () {
-    yield* query("insert into t1 (name) values ($1), ($2)", ["some name 1", "some name 2"]);
-  });
-  try {
-    yield* transaction(function* () {
-      yield* query("insert into t1 (name) values ($1)", ["rolled back"]);
-      yield* query("insert into t1 (name) values (null)"); // violates NOT NULL
-    });
-  } catch (error) {
-    console.log(
-      `second transaction failed and rolled back: ${error instanceof Error ? error.message : error}`,
-    );
-  }
-  const rows = yield* query("select id, name from t1 order by id");
-  console.log("rows:", rows);
-  return rows.length;
+const metadata = new MetaData();
+const users = new Table("users", metadata, {
+  id: column(Integer, { primaryKey: true }),
+  name: column(String(30), { nullable: false }),
+});
+const addresses = new Table("addresses", metadata, {
+  id: column(Integer, { primaryKey: true }),
+  userId: column(Integer, ForeignKey("users.id"), { name: "user_id", nullable: false }),
+  email: column(String, { nullable: false }),
 });
 
-const db = await PGlite.create();
-const handler: RequestHandler = {
-  answer(request) {
-    if (!(request instanceof Query)) return request.perform();
-    console.log(`  request ${request.kind}: ${request.sql}`, request.params.length ? request.params : "");
-    return db.query(request.sql, request.params).then((result) => result.rows);
-  },
-};
+// A sync-style event handler doing IO on each new DBAPI connection.
+event.listen(engine, "connect", function* (dbapiConnection) {
+  const cursor = dbapiConnection.cursor();
+  yield* cursor.execute("select version()");
+  console.log(`connected: ${`${cursor.fetchone()?.[0]}`.split(" on ")[0]}`);
+});
+
+// engine.begin(body): one transaction, committed when the body returns.
+await run(
+  engine.begin(function* (conn) {
+    yield* metadata.createAll(conn);
+    const spongebob = yield* conn.execute(insert(users).values({ name: "spongebob" }));
+    const [spongebobId] = spongebob.insertedPrimaryKey;
+    yield* conn.execute(insert(users), [{ name: "sandy" }, { name: "patrick" }]); // executemany
+    yield* conn.execute(insert(addresses), [
+      { userId: spongebobId as number, email: "spongebob@sqlalchemy.org" },
+      { userId: 2, email: "sandy@sqlalchemy.org" },
+      { userId: 2, email: "sandy@squirrelpower.org" },
+    ]);
+  }),
+);
+
+// A failing transaction rolls back as a whole; the error is typed and carries the SQLSTATE.
 try {
-  const count = await run(main(), { handler });
-  console.log(`done: ${count} rows committed`);
-} finally {
-  await db.close();
+  await run(
+    engine.begin(function* (conn) {
+      yield* conn.execute(insert(users).values({ name: "squidward" }));
+      yield* conn.execute(insert(addresses).values({ userId: 99, email: "nobody@example.com" }));
+    }),
+  );
+} catch (error) {
+  if (!(error instanceof IntegrityError)) throw error;
+  console.log(`rolled back: ${error.name} ${error.code}: ${error.message}`);
 }
+
+// Typed rows: row.name is a string, row.n a number.
+const rows = await run(
+  engine.connect(function* (conn) {
+    const result = yield* conn.execute(
+      select(users.c.name, func.count(addresses.c.id).label("n"))
+        .outerjoin(addresses)
+        .groupBy(users.c.name)
+        .orderBy(users.c.name),
+    );
+    return result.all();
+  }),
+);
+for (const row of rows) console.log(`${row.name}: ${row.n} address(es)`);
+
+// Streaming through a server-side cursor, 2 rows per round trip.
+await run(
+  engine.connect(function* (conn) {
+    const stream = (yield* conn.stream(text("select g from generate_series(1, 5) g"))).yieldPer(2);
+    for (let part = yield* stream.partition(); part.length > 0; part = yield* stream.partition()) {
+      console.log(
+        "partition:",
+        part.map((row) => row[0]),
+      );
+    }
+  }),
+);
+
+await run(engine.dispose());

@@ -838,8 +838,8 @@ function* streamBody(
     yield* dispatchOn(this, "beforeExecute", [this, statement, params, options]);
   const dbapi = yield* this.dbapiInTransaction();
   const prepared = prepareStatement(statement, withCache(this.dialect, options.compiledCache), params);
-  if (this.engine.echo !== false)
-    this.log(`${prepared.sql}\n[server-side cursor] ${describeParameters(prepared.parameters)}`);
+  if (this.engine.echo !== false) this.log(prepared.sql);
+  this.log(`[server-side cursor] ${describeParameters(prepared.parameters)}`);
   const cursor = yield* this.guard(
     dbapi.openCursor(prepared.sql, prepared.parameters),
     prepared.sql,
