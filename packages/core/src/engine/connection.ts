@@ -9,12 +9,19 @@ import type { Executable } from "../sql/executable.ts";
 import { Insert } from "../sql/insert.ts";
 import type { TextClause } from "../sql/text-clause.ts";
 import type { AdaptedConnection } from "./adapted-connection.ts";
+import {
+  type ConnectionEvents,
+  connectionEventNames,
+  type ExceptionContext,
+  type ExecuteOptions,
+  type ExecutionOptions,
+} from "./connection-types.ts";
 import type { Dialect } from "./dialect.ts";
 import type { DriverResult } from "./driver.ts";
 import type { Engine } from "./engine.ts";
 import { PendingRollbackError } from "./engine-errors.ts";
 import { anyListening, declareEvents, dispatch, type EventTarget, type HandlerResult } from "./events.ts";
-import { executeManyOn } from "./executemany.ts";
+import { execDriverSqlBody, executeBody, streamBody } from "./execute.ts";
 import { describeParameters } from "./logging.ts";
 import type { PoolProxiedConnection } from "./pooled-connection.ts";
 import {
@@ -26,107 +33,18 @@ import {
   type Statement,
   withCache,
 } from "./statement.ts";
-import { StreamingResult } from "./streaming-result.ts";
+import type { StreamingResult } from "./streaming-result.ts";
 import { NestedTransaction, RootTransaction, type Transaction } from "./transaction.ts";
 
-export type IsolationLevel =
-  | "AUTOCOMMIT"
-  | "READ COMMITTED"
-  | "READ UNCOMMITTED"
-  | "REPEATABLE READ"
-  | "SERIALIZABLE";
-
-/** Options that shape how statements run (SQLAlchemy's execution options). */
-export interface ExecutionOptions {
-  /** The transaction isolation of BEGIN; "AUTOCOMMIT" sends no BEGIN at all. */
-  readonly isolationLevel?: IsolationLevel | undefined;
-  /** Read through a server-side cursor: only with `stream()`. */
-  readonly streamResults?: boolean | undefined;
-  /** Rows fetched per round trip when streaming (implies streamResults). */
-  readonly yieldPer?: number | undefined;
-  /** The compiled cache to use; null compiles every time. */
-  readonly compiledCache?: CompiledCache | null | undefined;
-  /** Shown in echo lines: `[token] SELECT ...`. */
-  readonly loggingToken?: string | undefined;
-  /** Anything else, for the application's own use (events see it). */
-  readonly [key: string]: unknown;
-}
-
-/** What event handlers learn about a statement being executed. */
-export interface ExecutionContext {
-  readonly connection: Connection;
-  readonly statement: Statement | string;
-  readonly executionOptions: ExecutionOptions;
-  readonly executemany: boolean;
-}
-
-/** What `handleError` handlers get (SQLAlchemy's ExceptionContext). */
-export interface ExceptionContext {
-  readonly connection: Connection;
-  readonly engine: Engine;
-  /** The error as the driver raised it. */
-  readonly originalException: unknown;
-  /** The wrapped error that will be raised (a DBAPIError subclass for driver errors). */
-  readonly athanorException: unknown;
-  readonly statement: string | undefined;
-  readonly parameters: unknown;
-  readonly isDisconnect: boolean;
-}
-
-export interface ConnectionEvents {
-  beforeExecute(
-    conn: Connection,
-    statement: Statement | string,
-    params: Parameters | readonly Parameters[] | readonly unknown[] | undefined,
-    executionOptions: ExecutionOptions,
-  ): HandlerResult;
-  afterExecute(
-    conn: Connection,
-    statement: Statement | string,
-    params: Parameters | readonly Parameters[] | readonly unknown[] | undefined,
-    executionOptions: ExecutionOptions,
-    result: Result | StreamingResult,
-  ): HandlerResult;
-  beforeCursorExecute(
-    conn: Connection,
-    sql: string,
-    parameters: readonly unknown[] | readonly (readonly unknown[])[],
-    context: ExecutionContext,
-    executemany: boolean,
-  ): HandlerResult;
-  afterCursorExecute(
-    conn: Connection,
-    sql: string,
-    parameters: readonly unknown[] | readonly (readonly unknown[])[],
-    context: ExecutionContext,
-    executemany: boolean,
-  ): HandlerResult;
-  begin(conn: Connection): HandlerResult;
-  commit(conn: Connection): HandlerResult;
-  rollback(conn: Connection): HandlerResult;
-  savepoint(conn: Connection, name: string): HandlerResult;
-  rollbackSavepoint(conn: Connection, name: string): HandlerResult;
-  releaseSavepoint(conn: Connection, name: string): HandlerResult;
-  handleError(context: ExceptionContext): HandlerResult;
-}
-
-export const connectionEventNames = [
-  "beforeExecute",
-  "afterExecute",
-  "beforeCursorExecute",
-  "afterCursorExecute",
-  "begin",
-  "commit",
-  "rollback",
-  "savepoint",
-  "rollbackSavepoint",
-  "releaseSavepoint",
-  "handleError",
-] as const;
-
-export interface ExecuteOptions {
-  readonly executionOptions?: ExecutionOptions;
-}
+export type {
+  ConnectionEvents,
+  ExceptionContext,
+  ExecuteOptions,
+  ExecutionContext,
+  ExecutionOptions,
+  IsolationLevel,
+} from "./connection-types.ts";
+export { connectionEventNames } from "./connection-types.ts";
 
 type Body<T, A> = (arg: A) => Iterator<Instruction, T, unknown>;
 
@@ -720,146 +638,3 @@ export type ScalarOf<S> =
       ? First
       : unknown
     : unknown;
-
-function* executeBody(
-  this: Connection,
-  statement: Statement,
-  params: Parameters | readonly Parameters[] | undefined,
-  executeOptions: ExecuteOptions | undefined,
-): Generator<Instruction, Result, unknown> {
-  const options =
-    executeOptions?.executionOptions === undefined
-      ? this.options
-      : this.engine.validateExecutionOptions({ ...this.options, ...executeOptions.executionOptions });
-  if (options.streamResults === true || options.yieldPer !== undefined) {
-    throw new InvalidRequestError(
-      "streamResults / yieldPer read through a server-side cursor: use conn.stream() for such results",
-    );
-  }
-  if (anyListening("beforeExecute"))
-    yield* dispatchOn(this, "beforeExecute", [this, statement, params, options]);
-  let result: Result;
-  if (Array.isArray(params)) {
-    result = yield* executeManyOn(this, statement, params as readonly Parameters[], options);
-  } else {
-    yield* this.dbapiInTransaction();
-    const dialect = withCache(this.dialect, options.compiledCache);
-    if (
-      statement instanceof Insert &&
-      statement.returningItems.length === 0 &&
-      statement.table.primaryKey !== undefined &&
-      (statement.rows === undefined || statement.rows.length === 1) &&
-      statement.selectSource === undefined
-    ) {
-      result = yield* insertOne(this, statement, params as Parameters | undefined, options);
-    } else {
-      const prepared = prepareStatement(statement, dialect, params as Parameters | undefined);
-      result = yield* this.run(statement, params, prepared, options);
-    }
-  }
-  if (anyListening("afterExecute"))
-    yield* dispatchOn(this, "afterExecute", [this, statement, params, options, result]);
-  return result;
-}
-
-/** A single-row INSERT: RETURNING the primary key behind the user's back, for insertedPrimaryKey. */
-function* insertOne(
-  connection: Connection,
-  statement: Insert,
-  params: Parameters | undefined,
-  options: ExecutionOptions,
-): Generator<Instruction, Result, unknown> {
-  const keyColumns = statement.table.primaryKey!.columns;
-  const dialect = withCache(connection.dialect, options.compiledCache);
-  const given = statement.rows?.[0] ?? params ?? {};
-  if (
-    keyColumns.every((column) => given[column.key] !== undefined && given[column.key] !== null) ||
-    !connection.dialect.capabilities.returning
-  ) {
-    const prepared = prepareStatement(statement, dialect, params);
-    const result = yield* connection.run(statement, params, prepared, options);
-    const known = keyColumns.map((column) => given[column.key] ?? null);
-    return new Result([], [], { rowcount: result.rowcount, returnsRows: false, insertedPrimaryKey: known });
-  }
-  const withKeys = statement.returning(...keyColumns);
-  const prepared = prepareStatement(withKeys, dialect, params);
-  const result = yield* connection.run(statement, params, prepared, options);
-  const row = result.fetchone();
-  return new Result([], [], {
-    rowcount: result.rowcount,
-    returnsRows: false,
-    insertedPrimaryKey: row === null ? keyColumns.map(() => null) : [...row],
-  });
-}
-
-function* execDriverSqlBody(
-  this: Connection,
-  sql: string,
-  parameters: readonly unknown[] | readonly (readonly unknown[])[],
-  executeOptions: ExecuteOptions | undefined,
-): Generator<Instruction, Result, unknown> {
-  const options =
-    executeOptions?.executionOptions === undefined
-      ? this.options
-      : this.engine.validateExecutionOptions({ ...this.options, ...executeOptions.executionOptions });
-  if (anyListening("beforeExecute"))
-    yield* dispatchOn(this, "beforeExecute", [this, sql, parameters, options]);
-  yield* this.dbapiInTransaction();
-  const isMany = parameters.length > 0 && parameters.every((set) => Array.isArray(set));
-  let result: Result;
-  if (isMany) {
-    result = yield* executeManyOn(this, sql, parameters as readonly (readonly unknown[])[], options);
-  } else {
-    const prepared: PreparedStatement = { sql, parameters, columns: undefined, cached: false };
-    result = yield* this.run(sql, parameters, prepared, options);
-  }
-  if (anyListening("afterExecute"))
-    yield* dispatchOn(this, "afterExecute", [this, sql, parameters, options, result]);
-  return result;
-}
-
-function* streamBody(
-  this: Connection,
-  statement: Statement,
-  params: Parameters | undefined,
-  executeOptions: ExecuteOptions | undefined,
-): Generator<Instruction, StreamingResult, unknown> {
-  const options =
-    executeOptions?.executionOptions === undefined
-      ? this.options
-      : this.engine.validateExecutionOptions({ ...this.options, ...executeOptions.executionOptions });
-  if (!this.dialect.capabilities.serverSideCursors) {
-    throw new InvalidRequestError(
-      `the ${this.dialect.name}+${this.dialect.driver} dialect has no server-side cursors to stream with`,
-    );
-  }
-  if (Array.isArray(params)) throw new ArgumentError("stream() takes one parameter set, not a list");
-  if (anyListening("beforeExecute"))
-    yield* dispatchOn(this, "beforeExecute", [this, statement, params, options]);
-  const dbapi = yield* this.dbapiInTransaction();
-  const prepared = prepareStatement(statement, withCache(this.dialect, options.compiledCache), params);
-  if (this.engine.echo !== false) this.log(prepared.sql);
-  this.log(`[server-side cursor] ${describeParameters(prepared.parameters)}`);
-  const cursor = yield* this.guard(
-    dbapi.openCursor(prepared.sql, prepared.parameters),
-    prepared.sql,
-    prepared.parameters,
-  );
-  const columns =
-    prepared.columns !== undefined && prepared.columns.length > 0
-      ? prepared.columns
-      : fieldColumns(cursor.fields);
-  const stream = new StreamingResult(this, dbapi, cursor, columns, options.yieldPer ?? 1000);
-  this.setStream(stream);
-  if (anyListening("afterExecute"))
-    yield* dispatchOn(this, "afterExecute", [this, statement, params, options, stream]);
-  return stream;
-}
-
-function dispatchOn(
-  connection: Connection,
-  name: string,
-  args: readonly unknown[],
-): Generator<Instruction, void, unknown> {
-  return dispatch(connection.eventTargets, name, args);
-}

@@ -10,14 +10,10 @@ import { Index, type IndexOptions } from "../schema/table-index.ts";
 import type { ColumnElement } from "../sql/column-element.ts";
 import { literalColumn } from "../sql/text-clause.ts";
 import { Boolean as booleanType } from "../types/boolean-type.ts";
+import { readTableDefinition, relationNames, type TableDefinition } from "./catalog-reads.ts";
 import { Connection } from "./connection.ts";
 import type { Engine } from "./engine.ts";
-import {
-  type ReflectedIndex,
-  readTableDefinition,
-  relationNames,
-  type TableDefinition,
-} from "./inspector.ts";
+import type { ReflectedIndex } from "./inspector.ts";
 
 /*
  * Table reflection: SQLAlchemy's `Table(name, metadata, autoload_with=conn)` and
