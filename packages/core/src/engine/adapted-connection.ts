@@ -1,4 +1,4 @@
-import { type DBAPIError, wrapDriverError } from "../driver-errors.ts";
+import { DBAPIError, wrapDriverError } from "../driver-errors.ts";
 import { AthanorError, InvalidRequestError } from "../errors.ts";
 import { CallAsyncRequest } from "../runtime/call-async.ts";
 import { op, opCall } from "../runtime/gen-op.ts";
@@ -310,8 +310,12 @@ function* endBody(
 ): Generator<Instruction, void, unknown> {
   try {
     yield* request;
+  } catch (error) {
+    // The server ends the transaction even when COMMIT fails (it rolls back). A failure the server
+    // did not report (no SQLSTATE) leaves the transaction's state unknown: never reuse that connection.
+    if (!(error instanceof DBAPIError && error.code !== undefined)) this.invalidate(error);
+    throw error;
   } finally {
-    // PostgreSQL ends the transaction even when COMMIT fails (it rolls back).
     this.inTransaction = false;
   }
 }

@@ -239,6 +239,7 @@ export class Connection implements EventTarget<ConnectionEvents> {
     const connection = this;
     return op(function* beginNested() {
       connection.checkUsable();
+      connection.checkNoStream();
       const root = connection.#transaction ?? (yield* connection.autobegin());
       const parent = connection.#nested ?? root;
       const name = `sa_savepoint_${++connection.#savepointCounter}`;
@@ -339,9 +340,9 @@ export class Connection implements EventTarget<ConnectionEvents> {
     this.#nested = undefined;
     this.#transaction = undefined;
     transaction.state = how === "commit" ? "committed" : "rolledBack";
-    // A server-side cursor lives in its transaction: a stream still open is over.
-    this.#stream?.detach();
-    this.#stream = undefined;
+    // A server-side cursor lives in its transaction: a stream still open ends here, its cursor
+    // closed first (a driver may refuse COMMIT while a cursor holds the connection).
+    yield* this.endStream();
     if (anyListening(how)) yield* dispatch(this.#eventTargets, how, [this]);
     const dbapi = this.#proxied?.record.dbapiConnection;
     if (this.#invalidated || dbapi === undefined || dbapi.invalidated) {
@@ -362,6 +363,7 @@ export class Connection implements EventTarget<ConnectionEvents> {
     nested: NestedTransaction,
     how: "commit" | "rollback",
   ): Generator<Instruction, void, unknown> {
+    yield* this.endStream();
     if (this.#nested !== nested) {
       // Ending an outer savepoint ends the inner ones: walk up to it.
       let inner = this.#nested;
@@ -453,11 +455,7 @@ export class Connection implements EventTarget<ConnectionEvents> {
   /** @internal The DBAPI connection, beginning the transaction first when none is open. */
   *dbapiInTransaction(): Generator<Instruction, AdaptedConnection, unknown> {
     this.checkUsable();
-    if (this.#stream !== undefined) {
-      throw new InvalidRequestError(
-        "a streamed result is open on this Connection; read it to the end or close() it before running another statement",
-      );
-    }
+    this.checkNoStream();
     if (this.#transaction === undefined) yield* this.autobegin();
     return yield* this.dbapi();
   }
@@ -543,6 +541,14 @@ export class Connection implements EventTarget<ConnectionEvents> {
     return this.#proxied;
   }
 
+  private checkNoStream(): void {
+    if (this.#stream !== undefined) {
+      throw new InvalidRequestError(
+        "a streamed result is open on this Connection; read it to the end or close() it before running another statement",
+      );
+    }
+  }
+
   private checkUsable(): void {
     if (this.#closed) throw new ResourceClosedError("This Connection is closed");
     const context = this.#contextTransaction;
@@ -564,6 +570,15 @@ export class Connection implements EventTarget<ConnectionEvents> {
     yield* proxied.close();
     this.#proxied = yield* this.engine.pool.connect();
     return this.#proxied.dbapiConnection;
+  }
+
+  /** Closes a stream left open (quietly, without IO when the connection is gone). */
+  private *endStream(): Generator<Instruction, void, unknown> {
+    const stream = this.#stream;
+    if (stream === undefined) return;
+    this.#stream = undefined;
+    if (this.invalidated) stream.detach();
+    else yield* stream.closeOnConnectionClose();
   }
 
   private *markInvalidated(error: unknown): Generator<Instruction, void, unknown> {
