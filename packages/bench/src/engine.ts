@@ -1,7 +1,7 @@
 /**
  * Engine overhead against the raw drivers, on a real PostgreSQL (ATHANOR_PG_URL; run with
  * `pnpm with-postgres pnpm bench engine`). Two workloads, alternated per round so both sides see the
- * same machine state, median of 7 rounds:
+ * same machine state; each round on fresh connections; the ratio is the median of per-round ratios:
  * - W3: 1,000 sequential primary-key selects, each through `conn.execute(select(...))` inside one run;
  * - executemany: 10,000 rows inserted with one `conn.execute(insert(t), rows)`, in a transaction.
  * The raw references are postgres.js (prepared statements; its multi-row insert helper) and pg.
@@ -30,6 +30,13 @@ const items = new Table("bench_items", metadata, {
 });
 const ROWS = 1000;
 const MANY = 10_000;
+const ROUNDS = 25;
+
+/** One side of a comparison: `fresh` (untimed) opens new connections, `once` is timed. */
+interface Workload {
+  fresh(): Promise<void>;
+  once(): Promise<unknown>;
+}
 
 function median(samples: number[]): number {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -92,60 +99,97 @@ export async function engineBench(): Promise<void> {
   await setup.end();
   const rows = Array.from({ length: MANY }, (_, i) => ({ id: i + 1, name: `row ${i}`, value: i }));
 
-  const sql = postgres(url, { max: 1, prepare: true });
-  const client = new pg.Client({ connectionString: url });
+  // Each round gets fresh connections (new backends), set up untimed: on a small shared machine a
+  // backend's CPU placement moves a run by +-20%, so one connection per side for the whole run
+  // would decide the ratio by luck.
+  let sql = postgres(url, { max: 1, prepare: true });
+  let client = new pg.Client({ connectionString: url });
   await client.connect();
   const enginePg = createEngine(url.replace(/^postgres(ql)?:/, "postgresql+pg:"), { poolSize: 1 });
   const engineJs = createEngine(url.replace(/^postgres(ql)?:/, "postgresql+postgresjs:"), { poolSize: 1 });
-
-  const w3: Record<string, () => Promise<unknown>> = {
-    "raw postgres.js": async () => {
-      let sum = 0;
-      for (let id = 1; id <= ROWS; id++) {
-        const [row] = await sql`select id, name, value from bench_items where id = ${id}`.values();
-        sum += row![2] as number;
-      }
-      return sum;
-    },
-    "raw pg": async () => {
-      let sum = 0;
-      for (let id = 1; id <= ROWS; id++) {
-        const result = await client.query({
-          text: "select id, name, value from bench_items where id = $1",
-          values: [id],
-          rowMode: "array",
-        });
-        sum += (result.rows[0] as number[])[2]!;
-      }
-      return sum;
-    },
-    "athanor + postgres.js": w3Athanor(engineJs),
-    "athanor + pg": w3Athanor(enginePg),
+  const freshRaw = async (): Promise<void> => {
+    await sql.end();
+    sql = postgres(url, { max: 1, prepare: true });
+    await sql`select id, name, value from bench_items where id = ${1}`.values();
   };
-  const manyWork: Record<string, () => Promise<unknown>> = {
-    "raw postgres.js": () =>
-      sql.begin(async (tx) => {
-        await tx`delete from bench_many`;
-        await tx`insert into bench_many ${tx(rows, "id", "name", "value")}`;
+  const freshPg = async (): Promise<void> => {
+    await client.end();
+    client = new pg.Client({ connectionString: url });
+    await client.connect();
+  };
+  const freshEngine = (engine: Engine) => async (): Promise<void> => {
+    await run(engine.dispose());
+    await run(
+      engine.connect(function* (conn) {
+        yield* conn.execute(select(items.c.id).where(items.c.id.eq(1)));
       }),
-    "athanor + postgres.js": manyAthanor(engineJs, rows),
-    "athanor + pg": manyAthanor(enginePg, rows),
+    );
+  };
+
+  const w3: Record<string, Workload> = {
+    "raw postgres.js": {
+      fresh: freshRaw,
+      once: async () => {
+        let sum = 0;
+        for (let id = 1; id <= ROWS; id++) {
+          const [row] = await sql`select id, name, value from bench_items where id = ${id}`.values();
+          sum += row![2] as number;
+        }
+        return sum;
+      },
+    },
+    "raw pg": {
+      fresh: freshPg,
+      once: async () => {
+        let sum = 0;
+        for (let id = 1; id <= ROWS; id++) {
+          const result = await client.query({
+            text: "select id, name, value from bench_items where id = $1",
+            values: [id],
+            rowMode: "array",
+          });
+          sum += (result.rows[0] as number[])[2]!;
+        }
+        return sum;
+      },
+    },
+    "athanor + postgres.js": { fresh: freshEngine(engineJs), once: w3Athanor(engineJs) },
+    "athanor + pg": { fresh: freshEngine(enginePg), once: w3Athanor(enginePg) },
+  };
+  const manyWork: Record<string, Workload> = {
+    "raw postgres.js": {
+      fresh: freshRaw,
+      once: () =>
+        sql.begin(async (tx) => {
+          await tx`delete from bench_many`;
+          await tx`insert into bench_many ${tx(rows, "id", "name", "value")}`;
+        }),
+    },
+    "athanor + postgres.js": { fresh: freshEngine(engineJs), once: manyAthanor(engineJs, rows) },
+    "athanor + pg": { fresh: freshEngine(enginePg), once: manyAthanor(enginePg, rows) },
   };
 
   for (const [title, work] of [
     ["W3: 1,000 sequential PK selects", w3],
     [`executemany: ${MANY.toLocaleString("en")} rows`, manyWork],
   ] as const) {
-    for (const run of Object.values(work)) await run(); // warm up: connections, prepared statements, JIT
+    for (const { once } of Object.values(work)) await once(); // warm up: prepared statements, JIT
     const samples: Record<string, number[]> = Object.fromEntries(Object.keys(work).map((name) => [name, []]));
-    for (let round = 0; round < 7; round++) {
-      for (const [name, once] of Object.entries(work)) samples[name]!.push(await timed(once));
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [name, { fresh, once }] of Object.entries(work)) {
+        await fresh();
+        samples[name]!.push(await timed(once));
+      }
     }
-    const base = median(samples["raw postgres.js"]!);
-    console.log(`\n${title} (median of 7, ms; ratio to raw postgres.js)`);
+    // Each round's ratio pairs two runs made moments apart; the median of those ratios resists the
+    // drift of a shared machine better than a ratio of two medians.
+    const base = samples["raw postgres.js"]!;
+    console.log(
+      `\n${title} (${ROUNDS} rounds, fresh connections each; median ms, median of per-round ratios)`,
+    );
     for (const [name, list] of Object.entries(samples)) {
-      const ms = median(list);
-      console.log(`  ${name.padEnd(24)} ${ms.toFixed(1).padStart(8)} ms   ${(ms / base).toFixed(2)}x`);
+      const ratio = median(list.map((ms, round) => ms / base[round]!));
+      console.log(`  ${name.padEnd(24)} ${median(list).toFixed(1).padStart(8)} ms   ${ratio.toFixed(2)}x`);
     }
   }
   await sql.end();

@@ -32,6 +32,7 @@ export class DriverRequest<T = unknown> extends IORequest<T> {
   declare readonly sql: string | undefined;
   declare readonly params: unknown;
   declare readonly cursor: DriverCursor | undefined;
+  declare private performed: boolean;
 
   constructor(
     kind: DriverRequestKind,
@@ -43,13 +44,25 @@ export class DriverRequest<T = unknown> extends IORequest<T> {
     super();
     this.kind = kind;
     this.connection = connection;
+    this.performed = false;
     this.sql = sql;
     this.params = params;
     this.cursor = cursor;
   }
 
   perform(): T | PromiseLike<T> {
+    this.performed = true;
     return this.connection.perform(this) as PromiseLike<T>;
+  }
+
+  /**
+   * The driver's rejection arrives here (the scheduler throws it into the `yield*` that runs this
+   * request): it is wrapped in the DBAPI hierarchy on the way, without a promise hop of its own.
+   * Errors of Athanor's own (a dead connection, a blocking run, a scripted answer) pass as they are.
+   */
+  override throw(error: unknown): IteratorResult<Instruction, T> {
+    if (this.performed && !(error instanceof AthanorError)) throw this.connection.failed(this, error);
+    throw error;
   }
 
   override cancel(reason: unknown): void {
@@ -256,21 +269,12 @@ export class AdaptedConnection {
       default:
         pending = driver.execute(request.sql!, []);
     }
-    return pending.then(
-      (value) =>
-        request.kind === "execute" ||
-        request.kind === "executeMany" ||
-        request.kind === "openCursor" ||
-        request.kind === "fetch"
-          ? value
-          : undefined,
-      (error: unknown) => {
-        throw this.failed(request, error);
-      },
-    );
+    // Failures are wrapped where they are thrown into the op (DriverRequest.throw).
+    return pending;
   }
 
-  private failed(request: DriverRequest, error: unknown): DBAPIError {
+  /** @internal Wraps a driver failure, invalidating this connection when it is a disconnect. */
+  failed(request: DriverRequest, error: unknown): DBAPIError {
     const disconnect = this.deadReason !== undefined || this.dialect.isDisconnect(error);
     const wrapped = wrapDriverError({
       orig: this.deadReason?.orig ?? error,

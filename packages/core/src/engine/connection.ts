@@ -402,11 +402,13 @@ export class Connection implements EventTarget<ConnectionEvents> {
     prepared: PreparedStatement,
     options: ExecutionOptions,
   ): Generator<Instruction, Result, unknown> {
-    const dbapi = yield* this.dbapi();
-    const context =
-      anyListening("beforeCursorExecute") || anyListening("afterCursorExecute")
-        ? { connection: this, statement, executionOptions: options, executemany: false }
-        : undefined;
+    // The hot path: the live DBAPI connection without a generator frame, no event work when nobody
+    // listens, the request's failure handled inline (each saved layer is paid on every statement).
+    const dbapi = this.liveDbapi() ?? (yield* this.dbapi());
+    const listening = anyListening("beforeCursorExecute") || anyListening("afterCursorExecute");
+    const context = listening
+      ? { connection: this, statement, executionOptions: options, executemany: false }
+      : undefined;
     if (context !== undefined && anyListening("beforeCursorExecute")) {
       yield* dispatch(this.#eventTargets, "beforeCursorExecute", [
         this,
@@ -417,11 +419,12 @@ export class Connection implements EventTarget<ConnectionEvents> {
       ]);
     }
     if (this.engine.echo !== false) this.logStatement(prepared, options);
-    const raw = yield* this.guard(
-      dbapi.execute(prepared.sql, prepared.parameters),
-      prepared.sql,
-      prepared.parameters,
-    );
+    let raw: DriverResult;
+    try {
+      raw = yield* dbapi.execute(prepared.sql, prepared.parameters);
+    } catch (error) {
+      throw yield* this.handleError(error, prepared.sql, prepared.parameters);
+    }
     if (context !== undefined && anyListening("afterCursorExecute")) {
       yield* dispatch(this.#eventTargets, "afterCursorExecute", [
         this,
@@ -457,7 +460,21 @@ export class Connection implements EventTarget<ConnectionEvents> {
     this.checkUsable();
     this.checkNoStream();
     if (this.#transaction === undefined) yield* this.autobegin();
-    return yield* this.dbapi();
+    return this.liveDbapi() ?? (yield* this.dbapi());
+  }
+
+  /** @internal The DBAPI connection when it is live and usable as is (no reconnect needed). */
+  liveDbapi(): AdaptedConnection | undefined {
+    if (this.#invalidated || this.#closed) return undefined;
+    const current = this.#proxied?.record.dbapiConnection;
+    return current !== undefined && !current.invalidated ? current : undefined;
+  }
+
+  /** @internal Whether the statement path may skip its checks: open, no stream, in a transaction. */
+  get readyForStatement(): boolean {
+    return (
+      this.#transaction !== undefined && this.#stream === undefined && this.#contextTransaction === undefined
+    );
   }
 
   /** @internal */

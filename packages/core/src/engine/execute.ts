@@ -38,7 +38,7 @@ export function* executeBody(
   if (Array.isArray(params)) {
     result = yield* executeManyOn(this, statement, params as readonly Parameters[], options);
   } else {
-    yield* this.dbapiInTransaction();
+    if (!this.readyForStatement || this.liveDbapi() === undefined) yield* this.dbapiInTransaction();
     const dialect = withCache(this.dialect, options.compiledCache);
     if (
       statement instanceof Insert &&

@@ -38,9 +38,16 @@ export type ColumnsNames<Names, Keys extends readonly unknown[]> = {
 /** Turns a driver value into the column's JS value; undefined when the type passes values through. */
 type Processor = (value: unknown) => unknown;
 
+/** One processor per type, made once: results are built per execution, types live on. */
+const processors = new WeakMap<SqlType<unknown>, Processor | null>();
+
 function processorOf(type: SqlType<unknown>): Processor | undefined {
-  if (type.fromDriver === SqlType.prototype.fromDriver) return undefined;
-  return (value) => type.fromDriver(value);
+  let processor = processors.get(type);
+  if (processor === undefined) {
+    processor = type.fromDriver === SqlType.prototype.fromDriver ? null : (value) => type.fromDriver(value);
+    processors.set(type, processor);
+  }
+  return processor ?? undefined;
 }
 
 /** How a view (columns, unique, merge, frozen) reads a cursor; anything unset is made afresh. */

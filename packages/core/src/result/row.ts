@@ -113,7 +113,9 @@ const shapes = new Map<string, RowShape>();
 const maxShapes = 1000;
 
 export function rowShape(names: readonly string[]): RowShape {
-  const key = JSON.stringify(names);
+  // NUL cannot occur in a PostgreSQL name, so it separates unambiguously (and join is ~3x cheaper
+  // than JSON.stringify on this per-result path).
+  const key = names.length === 1 ? names[0]! : names.join("\u0000");
   let shape = shapes.get(key);
   if (shape === undefined) {
     if (shapes.size >= maxShapes) shapes.clear();

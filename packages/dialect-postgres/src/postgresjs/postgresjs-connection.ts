@@ -108,11 +108,38 @@ export class PostgresJsConnection implements DriverConnection {
     return this.backend?.pid;
   }
 
-  async execute(sql: string, params: readonly unknown[]): Promise<DriverResult> {
-    const result = lastResult(await this.run(sql, params));
-    const columns = result.columns ?? result.statement?.columns ?? [];
-    const unknown = this.catalog.unknownTypes(columns);
-    if (unknown !== undefined) await this.lookUpTypes(unknown);
+  /**
+   * One statement. The common case (every column type known) settles in one promise step after the
+   * driver's: on the hot path each extra step costs about a microsecond.
+   */
+  execute(sql: string, params: readonly unknown[]): Promise<DriverResult> {
+    // A DriverConnection rejects, never throws: callers (and tests) hold the promise.
+    const lost = this.lost;
+    if (lost !== undefined)
+      return Promise.reject(new ConnectionGoneError(lost.message, lost.code, lost.cause));
+    let values: postgres.ParameterOrJSON<never>[];
+    try {
+      values = driverParameters(params);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.sql
+      .unsafe(sql, values, { prepare: true })
+      .values()
+      .then(
+        (value: unknown) => {
+          const result = lastResult(value);
+          const columns = result.columns ?? result.statement?.columns ?? [];
+          const unknown = this.catalog.unknownTypes(columns);
+          if (unknown !== undefined)
+            return this.lookUpTypes(unknown).then(() => this.driverResult(result, columns));
+          return this.driverResult(result, columns);
+        },
+        (error: unknown) => this.failed(error),
+      );
+  }
+
+  private driverResult(result: RawResult, columns: readonly ResultColumn[]): DriverResult {
     this.catalog.convert(columns, result);
     return {
       rows: result,
@@ -220,16 +247,18 @@ export class PostgresJsConnection implements DriverConnection {
    * of them: the caller's next call is refused without reaching postgres.js.
    */
   private track<T>(promise: Promise<T>): Promise<T> {
-    return promise.then(undefined, (error: unknown) => {
-      if (this.isDisconnect(error)) {
-        this.lose({
-          message: "the connection to the server was lost",
-          code: "CONNECTION_CLOSED",
-          cause: error,
-        });
-      }
-      throw error;
-    });
+    return promise.then(undefined, (error: unknown) => this.failed(error));
+  }
+
+  private failed(error: unknown): never {
+    if (this.isDisconnect(error)) {
+      this.lose({
+        message: "the connection to the server was lost",
+        code: "CONNECTION_CLOSED",
+        cause: error,
+      });
+    }
+    throw error;
   }
 
   /** Marks the connection dead (once) and drops its socket. */
