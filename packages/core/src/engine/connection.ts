@@ -1,4 +1,3 @@
-import type { CompiledCache } from "../compile/compiled-cache.ts";
 import type { DBAPIError } from "../driver-errors.ts";
 import { ArgumentError, InvalidRequestError, ResourceClosedError } from "../errors.ts";
 import { Result } from "../result/result.ts";
@@ -6,7 +5,6 @@ import type { ScalarResult } from "../result/scalar-result.ts";
 import { op, opCall } from "../runtime/gen-op.ts";
 import type { Instruction, Op } from "../runtime/instruction.ts";
 import type { Executable } from "../sql/executable.ts";
-import { Insert } from "../sql/insert.ts";
 import type { TextClause } from "../sql/text-clause.ts";
 import type { AdaptedConnection } from "./adapted-connection.ts";
 import {
@@ -20,7 +18,7 @@ import type { Dialect } from "./dialect.ts";
 import type { DriverResult } from "./driver.ts";
 import type { Engine } from "./engine.ts";
 import { PendingRollbackError } from "./engine-errors.ts";
-import { anyListening, declareEvents, dispatch, type EventTarget, type HandlerResult } from "./events.ts";
+import { anyListening, declareEvents, dispatch, type EventTarget } from "./events.ts";
 import { execDriverSqlBody, executeBody, streamBody } from "./execute.ts";
 import { describeParameters } from "./logging.ts";
 import type { PoolProxiedConnection } from "./pooled-connection.ts";
@@ -28,10 +26,8 @@ import {
   fieldColumns,
   type Parameters,
   type PreparedStatement,
-  prepareStatement,
   type ResultOf,
   type Statement,
-  withCache,
 } from "./statement.ts";
 import type { StreamingResult } from "./streaming-result.ts";
 import { NestedTransaction, RootTransaction, type Transaction } from "./transaction.ts";
