@@ -71,3 +71,19 @@ export function forEachDriver(define: (target: DriverTarget) => void): void {
     });
   }
 }
+
+/**
+ * Like forEachDriver, for the server drivers only (pg, postgres.js): tests of things PGlite cannot
+ * have, such as a backend process to kill. Reported skipped when no server is configured.
+ */
+export function forEachServerDriver(define: (target: DriverTarget) => void): void {
+  describe.runIf(databaseTargets().includes("postgres"))("postgres", () => {
+    for (const name of driversOf("postgres")) {
+      describe(name, () => {
+        const target = new Target(name, useDatabase("postgres"));
+        afterAll(() => target.disposeAll());
+        define(target);
+      });
+    }
+  });
+}

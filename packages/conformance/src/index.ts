@@ -1,1 +1,7 @@
-export { type DriverName, type DriverTarget, driversOf, forEachDriver } from "./drivers.ts";
+export {
+  type DriverName,
+  type DriverTarget,
+  driversOf,
+  forEachDriver,
+  forEachServerDriver,
+} from "./drivers.ts";

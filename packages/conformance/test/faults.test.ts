@@ -9,7 +9,7 @@ import {
   text,
 } from "@athanor/core";
 import { afterAll, beforeAll, beforeEach, expect, test, vi } from "vitest";
-import { type DriverTarget, forEachDriver } from "../src/drivers.ts";
+import { type DriverTarget, forEachServerDriver } from "../src/drivers.ts";
 
 /**
  * The backend of a connection is killed (pg_terminate_backend) in four situations, through the whole
@@ -81,11 +81,8 @@ function applicationNameArgs(target: DriverTarget, applicationName: string): Eng
     : { connection: { application_name: applicationName } };
 }
 
-forEachDriver((target) => {
-  if (target.name === "pglite") {
-    test.skip("backend kills need a real PostgreSQL server (PGlite has no backend process to terminate)", () => {});
-    return;
-  }
+// Backend kills need a real server: PGlite has no backend process to terminate.
+forEachServerDriver((target) => {
   const table = `fault_rows_${target.name}`;
   let testNumber = 0;
 

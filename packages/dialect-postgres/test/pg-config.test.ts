@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AdaptedConnection, ArgumentError, makeUrl, run } from "@athanor/core";
-import { databaseTargets, forEachDatabase, type TestDatabase } from "@athanor/testing";
+import { forPostgresDatabase, type TestDatabase } from "@athanor/testing";
 import { afterAll, describe, expect, test } from "vitest";
 import { parseArray } from "../src/pg/pg-array-parser.ts";
 import { clientConfig } from "../src/pg/pg-connect-config.ts";
@@ -187,12 +187,8 @@ describe("the pg dialect", () => {
   });
 });
 
-describe.runIf(databaseTargets().includes("postgres"))("pg connection settings on the server", () => {
-  forEachDatabase((db: TestDatabase) => {
-    if (db.target !== "postgres") {
-      test.skip("the pg driver runs on PostgreSQL only", () => {});
-      return;
-    }
+describe("pg connection settings on the server", () => {
+  forPostgresDatabase((db: TestDatabase) => {
     const dialect = new PgDialect({ url: makeUrl("postgresql+pg://h/d") });
     const opened: AdaptedConnection[] = [];
     const open = async (query: string, connectArgs: Record<string, unknown> = {}) => {

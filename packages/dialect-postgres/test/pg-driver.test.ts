@@ -10,7 +10,7 @@ import {
   ProgrammingError,
   run,
 } from "@athanor/core";
-import { databaseTargets, forEachDatabase, type TestDatabase } from "@athanor/testing";
+import { forPostgresDatabase, type TestDatabase } from "@athanor/testing";
 import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { PgDialect } from "../src/pg/pg-dialect.ts";
@@ -18,12 +18,7 @@ import { PgDialect } from "../src/pg/pg-dialect.ts";
 /** Results, executeMany, cursors and server errors of the pg driver, on a real PostgreSQL. */
 
 function onPostgres(name: string, define: (db: TestDatabase) => void): void {
-  describe.runIf(databaseTargets().includes("postgres"))(name, () => {
-    forEachDatabase((db) => {
-      if (db.target === "postgres") define(db);
-      else test.skip("the pg driver runs on PostgreSQL only", () => {});
-    });
-  });
+  describe(name, () => forPostgresDatabase(define));
 }
 
 async function openConnection(db: TestDatabase): Promise<AdaptedConnection> {

@@ -9,7 +9,7 @@ import {
   OperationalError,
   run,
 } from "@athanor/core";
-import { databaseTargets, forEachDatabase, type TestDatabase } from "@athanor/testing";
+import { forPostgresDatabase, type TestDatabase } from "@athanor/testing";
 import pg from "pg";
 import { afterEach, describe, expect, test } from "vitest";
 import { PgDialect } from "../src/pg/pg-dialect.ts";
@@ -17,12 +17,7 @@ import { PgDialect } from "../src/pg/pg-dialect.ts";
 /** Disconnects, terminate, cancel and failed connects of the pg driver, on a real PostgreSQL. */
 
 function onPostgres(name: string, define: (db: TestDatabase) => void): void {
-  describe.runIf(databaseTargets().includes("postgres"))(name, () => {
-    forEachDatabase((db) => {
-      if (db.target === "postgres") define(db);
-      else test.skip("the pg driver runs on PostgreSQL only", () => {});
-    });
-  });
+  describe(name, () => forPostgresDatabase(define));
 }
 
 /** The pg.Client under an adapted connection. */

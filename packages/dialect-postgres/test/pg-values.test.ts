@@ -1,5 +1,5 @@
 import { AdaptedConnection, type DriverResult, makeUrl, run } from "@athanor/core";
-import { databaseTargets, forEachDatabase, type TestDatabase } from "@athanor/testing";
+import { forPostgresDatabase, type TestDatabase } from "@athanor/testing";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { PgDialect } from "../src/pg/pg-dialect.ts";
 
@@ -11,14 +11,9 @@ async function openConnection(db: TestDatabase): Promise<AdaptedConnection> {
   return new AdaptedConnection(dialect, await dialect.connect({ url, connectArgs: {} }));
 }
 
-/** Defines tests on the PostgreSQL target only (PGlite gets one skipped placeholder: no empty suite). */
+/** Defines tests on the PostgreSQL target only (the driver needs a server). */
 function onPostgres(name: string, define: (db: TestDatabase) => void): void {
-  describe.runIf(databaseTargets().includes("postgres"))(name, () => {
-    forEachDatabase((db) => {
-      if (db.target === "postgres") define(db);
-      else test.skip("the pg driver runs on PostgreSQL only", () => {});
-    });
-  });
+  describe(name, () => forPostgresDatabase(define));
 }
 
 onPostgres("pg driver values", (db) => {

@@ -1,6 +1,6 @@
 import { AdaptedConnection, type DriverResult, makeUrl, run } from "@athanor/core";
-import { databaseTargets, forEachDatabase, type TestDatabase } from "@athanor/testing";
-import { describe, test } from "vitest";
+import { forPostgresDatabase, type TestDatabase } from "@athanor/testing";
+import { describe } from "vitest";
 import { PostgresJsConnection } from "../src/postgresjs/postgresjs-connection.ts";
 import { PostgresJsDialect } from "../src/postgresjs/postgresjs-dialect.ts";
 
@@ -32,14 +32,9 @@ export function execute(
   return run(conn.execute(sql, params));
 }
 
-/** Defines tests on the PostgreSQL target only (PGlite gets one skipped placeholder: no empty suite). */
+/** Defines tests on the PostgreSQL target only (the driver needs a server). */
 export function onPostgres(name: string, define: (db: TestDatabase) => void): void {
-  describe.runIf(databaseTargets().includes("postgres"))(name, () => {
-    forEachDatabase((db) => {
-      if (db.target === "postgres") define(db);
-      else test.skip("the postgres.js driver runs on PostgreSQL only", () => {});
-    });
-  });
+  describe(name, () => forPostgresDatabase(define));
 }
 
 /** What an awaited promise rejected with (fails when it resolved). */

@@ -49,6 +49,15 @@ export function forPgliteDatabase(define: (db: TestDatabase) => void): void {
 }
 
 /**
+ * Tests that need a real server (a driver over sockets, backend kills): `describe("postgres")` with
+ * a database of the file's own when ATHANOR_PG_URL is set (as `pnpm test` sets it); without a server
+ * the block is reported skipped, never silently empty.
+ */
+export function forPostgresDatabase(define: (db: TestDatabase) => void): void {
+  describe.runIf(databaseTargets().includes("postgres"))("postgres", () => define(useDatabase("postgres")));
+}
+
+/**
  * A database of its own for the enclosing describe block, on `target`: opened before its tests,
  * dropped after. For suites that need one database per sub-block (one per driver, say).
  */

@@ -3,6 +3,7 @@ export {
   databaseTargets,
   forEachDatabase,
   forPgliteDatabase,
+  forPostgresDatabase,
   type TestDatabase,
   useDatabase,
 } from "./databases.ts";
