@@ -138,6 +138,7 @@ export abstract class Pool implements EventTarget<PoolEvents> {
       connection.invalidate(error);
       record.dbapiConnection = undefined;
       record.invalidatedBy = error;
+      record.info = {};
       this.options.logger?.info(`Invalidate connection ${connection} (reason: ${describeError(error)})`);
       if (anyListening("invalidate")) {
         yield* dispatch(this.#eventTargets, "invalidate", [connection, record, error]);

@@ -6,14 +6,19 @@ import type { Pool } from "./pool.ts";
 
 /**
  * A pool's slot for one DBAPI connection (SQLAlchemy's _ConnectionRecord). It outlives the
- * connection: after an invalidation the record reconnects on its next checkout. `info` persists
- * across reconnects.
+ * connection: after an invalidation the record reconnects on its next checkout. `recordInfo`
+ * persists across reconnects; `info` goes with the DBAPI connection.
  */
 export class ConnectionRecord {
   readonly pool: Pool;
   dbapiConnection: AdaptedConnection | undefined = undefined;
-  /** Per-record storage for users and events; kept across reconnects. */
-  readonly info: Record<string, unknown> = {};
+  /**
+   * Storage tied to the current DBAPI connection (`Connection.info` is this): emptied when that
+   * connection is invalidated, as SQLAlchemy's is.
+   */
+  info: Record<string, unknown> = {};
+  /** Storage of the record itself, kept across reconnects. */
+  readonly recordInfo: Record<string, unknown> = {};
   /** When the current DBAPI connection was opened (ms since epoch), for recycle. */
   startedAt = 0;
   /** The pool generation the connection was made in; an older one is closed rather than reused. */
