@@ -66,6 +66,7 @@ export {
   type EventHandler,
   type EventName,
   event,
+  eventRedirect,
   type HandlerResult,
   listen,
   listensFor,

@@ -1,0 +1,214 @@
+import {
+  AsyncConnection,
+  AsyncEngine,
+  AsyncTransaction,
+  asyncEngineFromConfig,
+  createAsyncEngine,
+} from "@athanor/asyncio";
+import {
+  type Connection,
+  column,
+  event,
+  Integer,
+  InvalidRequestError,
+  insert,
+  MetaData,
+  PendingRollbackError,
+  String,
+  select,
+  Table,
+  text,
+} from "@athanor/core";
+import { beforeAll, describe, expect, expectTypeOf, test } from "vitest";
+import { forEachDriver, forEachServerDriver } from "../src/drivers.ts";
+
+const metadata = new MetaData();
+const notes = new Table("async_notes", metadata, {
+  id: column(Integer, { primaryKey: true }),
+  body: column(String(40), { nullable: false }),
+});
+
+describe("createAsyncEngine", () => {
+  test("makes one proxy per sync engine, with the engine's members", () => {
+    const engine = createAsyncEngine("postgresql+postgresjs://scott:tiger@localhost/test", { echo: true });
+    expect(AsyncEngine.of(engine.syncEngine)).toBe(engine);
+    expect(engine.equals(AsyncEngine.of(engine.syncEngine))).toBe(true);
+    expect(engine.equals(createAsyncEngine("postgresql+postgresjs://scott:tiger@localhost/test"))).toBe(
+      false,
+    );
+    expect(`${engine.url}`).toBe("postgresql+postgresjs://scott:***@localhost/test");
+    expect([engine.name, engine.driver, engine.echo]).toEqual(["postgresql", "postgresjs", true]);
+    expect(engine.dialect).toBe(engine.syncEngine.dialect);
+    expect(engine.pool).toBe(engine.syncEngine.pool);
+    const child = engine.executionOptions({ isolationLevel: "SERIALIZABLE" });
+    expect(child).not.toBe(engine);
+    expect(child.getExecutionOptions()).toEqual({ isolationLevel: "SERIALIZABLE" });
+    expect(engine.getExecutionOptions()).toEqual({});
+  });
+
+  test("asyncEngineFromConfig coerces strings", () => {
+    const engine = asyncEngineFromConfig({
+      "athanor.url": "postgresql+pg://h/db",
+      "athanor.echo": "true",
+      "athanor.pool_size": "3",
+    });
+    expect(engine.echo).toBe(true);
+    expect(engine.driver).toBe("pg");
+  });
+
+  test("listening on the async proxies is refused with a pointer to the sync targets", () => {
+    const engine = createAsyncEngine("postgresql+pg://h/db");
+    const message =
+      "asynchronous events are not implemented at this time.  Apply synchronous listeners to the AsyncEngine.syncEngine or AsyncConnection.syncConnection attributes.";
+    // @ts-expect-error: an AsyncEngine has no events; the call is refused at run time too
+    expect(() => event.listen(engine, "connect", () => {})).toThrow(message);
+    // @ts-expect-error: likewise an AsyncConnection
+    expect(() => event.listen(new AsyncConnection(engine), "beforeExecute", () => {})).toThrow(message);
+  });
+
+  test("unstarted connections and transactions say so", async () => {
+    const engine = createAsyncEngine("postgresql+pg://h/db");
+    const conn = new AsyncConnection(engine);
+    expect(() => conn.syncConnection).toThrow(
+      "AsyncConnection context has not been started and object has not been awaited.",
+    );
+    await expect(conn.execute(text("select 1"))).rejects.toThrow(InvalidRequestError);
+    expect(() => new AsyncTransaction(conn).syncTransaction).toThrow(
+      "AsyncTransaction context has not been started and object has not been awaited.",
+    );
+    expect(() => conn.connection).toThrow(
+      "AsyncConnection.connection accessor is not implemented as the attribute may need to reconnect on an invalidated connection.  Use the getRawConnection() method.",
+    );
+  });
+});
+
+forEachDriver((target) => {
+  const asyncEngine = () => AsyncEngine.of(target.engine());
+  const count = async (engine: AsyncEngine): Promise<number> =>
+    engine.connect(async (conn) => Number(await conn.scalar(text("select count(*) from async_notes"))));
+
+  beforeAll(async () => {
+    await asyncEngine().begin(async (conn) => {
+      await conn.runSync(metadata.dropAll);
+      await conn.runSync(metadata.createAll);
+    });
+  });
+
+  test("begin(callback) commits and returns the value; a throwing callback rolls back", async () => {
+    const engine = asyncEngine();
+    const before = await count(engine);
+    const id = await engine.begin(async (conn) => {
+      const result = await conn.execute(insert(notes).values({ body: "kept" }));
+      return result.insertedPrimaryKey[0];
+    });
+    expect(typeof id).toBe("number");
+    await expect(
+      engine.begin(async (conn) => {
+        await conn.execute(insert(notes).values({ body: "lost" }));
+        throw new Error("changed my mind");
+      }),
+    ).rejects.toThrow("changed my mind");
+    expect(await count(engine)).toBe(before + 1);
+  });
+
+  test("await using closes the connection and rolls back what was not committed", async () => {
+    const engine = asyncEngine();
+    const before = await count(engine);
+    let kept: AsyncConnection;
+    {
+      await using conn = await engine.connect();
+      kept = conn;
+      await conn.execute(insert(notes).values({ body: "uncommitted" }));
+      expect(conn.inTransaction()).toBe(true);
+    }
+    expect(kept.closed).toBe(true);
+    expect(await count(engine)).toBe(before);
+  });
+
+  test("transactions: proxies are identity-stable, savepoints, commit and rollback", async () => {
+    const engine = asyncEngine();
+    const before = await count(engine);
+    await using conn = await engine.connect();
+    const trans = await conn.begin();
+    expect(conn.getTransaction()).toBe(trans);
+    expect(trans.syncTransaction).toBe(conn.syncConnection.getTransaction());
+    expect(AsyncConnection.of(engine, conn.syncConnection)).toBe(conn);
+    await conn.execute(insert(notes).values({ body: "outer" }));
+    const nested = await conn.beginNested();
+    expect(conn.getNestedTransaction()).toBe(nested);
+    expect(conn.inNestedTransaction()).toBe(true);
+    await conn.execute(insert(notes).values({ body: "inner" }));
+    await nested.rollback();
+    await trans.commit();
+    expect(conn.inTransaction()).toBe(false);
+    // Counted on this connection: PGlite's pool has only the one.
+    expect(Number(await conn.scalar(text("select count(*) from async_notes")))).toBe(before + 1);
+  });
+
+  test("execute is buffered and typed; scalar and scalars; streamResults points to stream()", async () => {
+    const engine = asyncEngine();
+    await using conn = await engine.connect();
+    const result = await conn.execute(select(notes.c.id, notes.c.body).where(notes.c.body.eq("kept")));
+    const rows = result.all();
+    expectTypeOf(rows[0]!.body).toEqualTypeOf<string>();
+    expect(rows.map((row) => row.body)).toEqual(["kept"]);
+    expect(await conn.scalar(select(notes.c.body).where(notes.c.body.eq("kept")))).toBe("kept");
+    expect((await conn.scalars(select(notes.c.body).where(notes.c.body.eq("kept")))).all()).toEqual(["kept"]);
+    await expect(
+      conn.execute(text("select 1"), undefined, { executionOptions: { streamResults: true } }),
+    ).rejects.toThrow(
+      "Can't use the AsyncConnection.execute() method with a server-side cursor. Use the AsyncConnection.stream() method for an async streaming result set.",
+    );
+    expect(conn.executionOptions({ loggingToken: "t" })).toBe(conn);
+  });
+
+  test("runSync drives a generator function, an op-returning function and a plain one on this connection", async () => {
+    const engine = asyncEngine();
+    await using conn = await engine.connect();
+    const sum = await conn.runSync(
+      function* (sync: Connection, a: number, b: number) {
+        const value = yield* sync.scalar(text("select :a::int + :b::int"), { a, b });
+        return value as number;
+      },
+      2,
+      3,
+    );
+    expect(sum).toBe(5);
+    const plain = await conn.runSync((sync) => sync.inTransaction());
+    expect(plain).toBe(true);
+    const array = await conn.runSync(() => [1, 2]);
+    expect(array).toEqual([1, 2]);
+  });
+
+  test("concurrent calls on one connection run one after another, in order", async () => {
+    const engine = asyncEngine();
+    await using conn = await engine.connect();
+    const order: number[] = [];
+    await Promise.all(
+      [3, 1, 2].map(async (n) => {
+        await conn.execute(text("select pg_sleep(:s)"), { s: n / 100 });
+        order.push(n);
+      }),
+    );
+    expect(order).toEqual([3, 1, 2]);
+  });
+});
+
+// PGlite runs queries as WebAssembly on the main thread: nothing can interrupt one mid-flight.
+forEachServerDriver((target) => {
+  const asyncEngine = () => AsyncEngine.of(target.engine());
+  test("a call aborted mid-query invalidates that connection, not the pool; the next checkout works", async () => {
+    const engine = asyncEngine();
+    const conn = await engine.connect();
+    const controller = new AbortController();
+    const slow = conn.execute(text("select pg_sleep(5)"), undefined, { signal: controller.signal });
+    setTimeout(() => controller.abort(new Error("too slow")), 100);
+    await expect(slow).rejects.toMatchObject({ name: "AbortError" });
+    expect(conn.invalidated).toBe(true);
+    await expect(conn.execute(text("select 1"))).rejects.toBeInstanceOf(PendingRollbackError);
+    await conn.rollback();
+    expect(await conn.scalar(text("select 2"))).toBe(2);
+    await conn.close();
+    expect(await engine.connect(async (other) => other.scalar(text("select 3")))).toBe(3);
+  });
+});
