@@ -230,10 +230,9 @@ export class AdaptedConnection {
     return new AdaptedCursor(this);
   }
 
+  /** `<AdaptedConnection <postgresql+pg connection>>`, as SQLAlchemy shows the DBAPI connection. */
   toString(): string {
-    const raw = this.driverConnection as { constructor?: { name?: string } } | null;
-    const name = typeof raw === "function" ? "function" : (raw?.constructor?.name ?? typeof raw);
-    return `<AdaptedConnection <${this.dialect.driver} ${name}>>`;
+    return `<AdaptedConnection <${this.dialect.name}+${this.dialect.driver} connection>>`;
   }
 
   /** Carries out one request on the driver (DriverRequest.perform lands here). */

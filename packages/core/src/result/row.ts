@@ -51,6 +51,16 @@ class RowBase extends Array<unknown> {
   _tuple(): unknown[] {
     return Array.from(this);
   }
+
+  /** console.log shows a row as SQLAlchemy prints one: a tuple, `(1, 'some name')`. */
+  [Symbol.for("nodejs.util.inspect.custom")](
+    _depth: number,
+    options: unknown,
+    inspect: (value: unknown, options: unknown) => string,
+  ): string {
+    const values = Array.from(this, (value) => inspect(value, options));
+    return values.length === 1 ? `(${values[0]},)` : `(${values.join(", ")})`;
+  }
 }
 
 /** `instanceof Row` is true for every row of every result. */
