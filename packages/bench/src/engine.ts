@@ -2,11 +2,13 @@
  * Engine overhead against the raw drivers, on a real PostgreSQL (ATHANOR_PG_URL; run with
  * `pnpm with-postgres pnpm bench engine`). Two workloads, alternated per round so both sides see the
  * same machine state; each round on fresh connections; the ratio is the median of per-round ratios:
- * - W3: 1,000 sequential primary-key selects, each through `conn.execute(select(...))` inside one run;
+ * - W3: 1,000 sequential primary-key selects, each through `conn.execute(select(...))` inside one run,
+ *   and through the asyncio facade (`await asyncConn.execute(...)`, one run per statement);
  * - executemany: 10,000 rows inserted with one `conn.execute(insert(t), rows)`, in a transaction.
  * The raw references are postgres.js (prepared statements; its multi-row insert helper) and pg.
  */
 import "@athanor/dialect-postgres";
+import { AsyncEngine } from "@athanor/asyncio";
 import {
   column,
   createEngine,
@@ -155,6 +157,20 @@ export async function engineBench(): Promise<void> {
     },
     "athanor + postgres.js": { fresh: freshEngine(engineJs), once: w3Athanor(engineJs) },
     "athanor + pg": { fresh: freshEngine(enginePg), once: w3Athanor(enginePg) },
+    "async facade + postgres.js": {
+      fresh: freshEngine(engineJs),
+      once: () =>
+        AsyncEngine.of(engineJs).connect(async (conn) => {
+          let sum = 0;
+          for (let id = 1; id <= ROWS; id++) {
+            const row = (
+              await conn.execute(select(items.c.id, items.c.name, items.c.value).where(items.c.id.eq(id)))
+            ).one();
+            sum += row[2] ?? 0;
+          }
+          return sum;
+        }),
+    },
   };
   const manyWork: Record<string, Workload> = {
     "raw postgres.js": {
@@ -189,7 +205,7 @@ export async function engineBench(): Promise<void> {
     );
     for (const [name, list] of Object.entries(samples)) {
       const ratio = median(list.map((ms, round) => ms / base[round]!));
-      console.log(`  ${name.padEnd(24)} ${median(list).toFixed(1).padStart(8)} ms   ${ratio.toFixed(2)}x`);
+      console.log(`  ${name.padEnd(28)} ${median(list).toFixed(1).padStart(8)} ms   ${ratio.toFixed(2)}x`);
     }
   }
   await sql.end();
