@@ -8,12 +8,16 @@ import {
 import {
   type Connection,
   column,
+  type DriverConnection,
   event,
   Integer,
   InvalidRequestError,
   insert,
   MetaData,
   PendingRollbackError,
+  PostgresDriverDialect,
+  QueuePool,
+  registerDialect,
   String,
   select,
   Table,
@@ -28,7 +32,39 @@ const notes = new Table("async_notes", metadata, {
   body: column(String(40), { nullable: false }),
 });
 
+/** A driver that would block: the facade must refuse it (it is never asked to connect). */
+class BlockingDialect extends PostgresDriverDialect {
+  readonly driver = "blocking";
+  override readonly isAsync = false;
+  readonly capabilities = {
+    serverSideCursors: false,
+    returning: true,
+    executemany: "values",
+    maxParameters: 65535,
+  } as const;
+  connect(): Promise<DriverConnection> {
+    return Promise.reject(new Error("a blocking driver is never connected in this test"));
+  }
+  protected isDriverDisconnect(): boolean {
+    return false;
+  }
+}
+
+class BlockingOnlyPool extends QueuePool {
+  static readonly asyncCapable = false;
+}
+
 describe("createAsyncEngine", () => {
+  test("refuses a dialect whose driver is not async, and a pool class that cannot serve async use", () => {
+    registerDialect("postgresql+blocking", (options) => new BlockingDialect(options));
+    expect(() => createAsyncEngine("postgresql+blocking://h/db")).toThrow(
+      "The asyncio extension requires an async driver to be used. The loaded 'postgresql+blocking' is not async.",
+    );
+    expect(() => createAsyncEngine("postgresql+pg://h/db", { poolclass: BlockingOnlyPool })).toThrow(
+      "Pool class BlockingOnlyPool cannot be used with asyncio engine",
+    );
+  });
+
   test("makes one proxy per sync engine, with the engine's members", () => {
     const engine = createAsyncEngine("postgresql+postgresjs://scott:tiger@localhost/test", { echo: true });
     expect(AsyncEngine.of(engine.syncEngine)).toBe(engine);
@@ -109,6 +145,36 @@ forEachDriver((target) => {
       }),
     ).rejects.toThrow("changed my mind");
     expect(await count(engine)).toBe(before + 1);
+  });
+
+  test("connection members: engine, dialect, raw connection, info, invalidate, closed", async () => {
+    const engine = asyncEngine();
+    const conn = await engine.connect();
+    expect(conn.engine).toBe(engine);
+    expect(conn.syncEngine).toBe(engine.syncEngine);
+    expect(conn.dialect).toBe(engine.dialect);
+    const raw = await conn.getRawConnection();
+    expect(raw).toBe(conn.syncConnection.getRawConnection());
+    expect(raw.driverConnection).toBe(raw.dbapiConnection.driverConnection);
+    conn.info.tag = "mine";
+    expect(conn.syncConnection.info.tag).toBe("mine");
+    expect(conn.invalidated).toBe(false);
+    await conn.invalidate();
+    expect(conn.invalidated).toBe(true);
+    expect(await conn.scalar(text("select 1"))).toBe(1);
+    await conn.close();
+    expect(conn.closed).toBe(true);
+    const pooled = await engine.rawConnection();
+    expect(pooled.isValid).toBe(true);
+  });
+
+  test("dispose({ close: false }) starts a new pool and leaves the old connections alone", async () => {
+    const engine = asyncEngine();
+    const before = engine.pool;
+    await using conn = await engine.connect();
+    await engine.dispose({ close: false });
+    expect(engine.pool).not.toBe(before);
+    expect(await conn.scalar(text("select 4"))).toBe(4);
   });
 
   test("await using closes the connection and rolls back what was not committed", async () => {
