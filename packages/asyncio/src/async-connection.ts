@@ -20,6 +20,7 @@ import {
   type TextClause,
 } from "@athanor/core";
 import type { AsyncEngine } from "./async-engine.ts";
+import { AsyncResult, type AsyncScalarResult } from "./async-result.ts";
 import { AsyncTransaction } from "./async-transaction.ts";
 
 /** Options of an async call: execution options, and a signal that cancels the call. */
@@ -264,6 +265,46 @@ export class AsyncConnection {
     options?: AsyncExecuteOptions,
   ): Promise<ScalarResult<unknown>> {
     return (await this.execute(statement, params, options)).scalars();
+  }
+
+  /**
+   * Executes a statement on a server-side cursor: an AsyncResult that fetches `yieldPer` rows
+   * (default 1000) per round trip as it is read. Close it (or read it to the end, or
+   * `await using` it) before running another statement on this connection.
+   */
+  stream<S extends Executable>(
+    statement: S,
+    params?: Parameters,
+    options?: AsyncExecuteOptions,
+  ): Promise<AsyncResult<ResultOf<S>>>;
+  stream(statement: Statement, params?: Parameters, options?: AsyncExecuteOptions): Promise<AsyncResult>;
+  async stream(
+    statement: Statement,
+    params?: Parameters,
+    options?: AsyncExecuteOptions,
+  ): Promise<AsyncResult> {
+    const sync = this.syncConnection;
+    const streamed = await this.runOp(sync.stream(statement, params, syncOptions(options)), options?.signal);
+    return new AsyncResult(streamed, (operation) => this.runOp(operation));
+  }
+
+  /** `stream()` read as the first column of each row. */
+  streamScalars<S extends Executable>(
+    statement: S,
+    params?: Parameters,
+    options?: AsyncExecuteOptions,
+  ): Promise<AsyncScalarResult<ScalarOf<S>>>;
+  streamScalars(
+    statement: Statement,
+    params?: Parameters,
+    options?: AsyncExecuteOptions,
+  ): Promise<AsyncScalarResult<unknown>>;
+  async streamScalars(
+    statement: Statement,
+    params?: Parameters,
+    options?: AsyncExecuteOptions,
+  ): Promise<AsyncScalarResult<unknown>> {
+    return (await this.stream(statement, params, options)).scalars();
   }
 
   /**

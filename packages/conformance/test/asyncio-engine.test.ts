@@ -228,6 +228,24 @@ forEachDriver((target) => {
     expect(conn.executionOptions({ loggingToken: "t" })).toBe(conn);
   });
 
+  test("stream and streamScalars read a server-side cursor through the facade", async () => {
+    const engine = asyncEngine();
+    await using conn = await engine.connect();
+    const result = (await conn.stream(text("select g from generate_series(1, 250) g"))).yieldPer(100);
+    const sizes: number[] = [];
+    for await (const part of result.partitions(100)) sizes.push(part.length);
+    expect(sizes).toEqual([100, 100, 50]);
+    const bodies = await conn.streamScalars(select(notes.c.body).where(notes.c.body.eq("kept")));
+    expect(await bodies.all()).toEqual(["kept"]);
+    const typed = await conn.stream(select(notes.c.id, notes.c.body));
+    for await (const row of typed) {
+      expectTypeOf(row.body).toEqualTypeOf<string>();
+      expect(row.body).toBe("kept");
+      break; // leaving early closes the cursor
+    }
+    expect(await conn.scalar(text("select 5"))).toBe(5);
+  });
+
   test("runSync drives a generator function, an op-returning function and a plain one on this connection", async () => {
     const engine = asyncEngine();
     await using conn = await engine.connect();
