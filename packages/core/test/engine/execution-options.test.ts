@@ -34,14 +34,11 @@ test("compiledCache: null compiles every time; a cache of one's own collects the
 
 test("executionOptions() on a Connection changes it in place and returns it; the engine keeps its own", () => {
   const { engine, driver } = scriptedEngine(undefined, { executionOptions: { loggingToken: "engine" } });
-  runBlocking(
-    engine.connect(function* (conn) {
-      expect(conn.executionOptions({ loggingToken: "conn" })).toBe(conn);
-      expect(conn.getExecutionOptions()).toEqual({ loggingToken: "conn" });
-      expect(engine.getExecutionOptions()).toEqual({ loggingToken: "engine" });
-    }),
-    { handler: driver },
-  );
+  const conn = runBlocking(engine.connect(), { handler: driver });
+  expect(conn.executionOptions({ loggingToken: "conn" })).toBe(conn);
+  expect(conn.getExecutionOptions()).toEqual({ loggingToken: "conn" });
+  expect(engine.getExecutionOptions()).toEqual({ loggingToken: "engine" });
+  runBlocking(conn.close(), { handler: driver });
 });
 
 test("info belongs to the DBAPI connection: kept across checkouts of it, and gone with an invalidation", () => {
