@@ -228,6 +228,24 @@ forEachDriver((target) => {
     expect(conn.executionOptions({ loggingToken: "t" })).toBe(conn);
   });
 
+  test("listeners on the sync targets fire exactly once per operation", async () => {
+    const engine = asyncEngine();
+    const seen: string[] = [];
+    event.listen(engine.syncEngine, "connect", () => {
+      seen.push("connect");
+    });
+    event.listen(engine.syncEngine, "beforeExecute", () => {
+      seen.push("beforeExecute");
+    });
+    await using conn = await engine.connect();
+    event.listen(conn.syncConnection, "commit", () => {
+      seen.push("commit");
+    });
+    await conn.execute(text("select 1"));
+    await conn.commit();
+    expect(seen).toEqual(["connect", "beforeExecute", "commit"]);
+  });
+
   test("stream and streamScalars read a server-side cursor through the facade", async () => {
     const engine = asyncEngine();
     await using conn = await engine.connect();

@@ -33,6 +33,10 @@ function defineExamples(url: () => string, driver: string): void {
     expect(runExample("core-engine", url())).toEqual(["[ (1, 'some name 1') ]"]);
   });
 
+  test("core-streaming: a server-side cursor read with for await", () => {
+    expect(runExample("core-streaming", url())).toEqual(["(1, 'some name 1')", "(2, 'some name 2')"]);
+  });
+
   test("core-events: the connect handler queries through the adapted cursor, then beforeExecute", () => {
     expect(runExample("core-events", url())).toEqual([
       `New DBAPI connection: <AdaptedConnection <postgresql+${driver} connection>>`,
