@@ -5,20 +5,16 @@ import {
   type Connection,
   ConnectRequest,
   createEngine,
-  type Dialect,
-  type DialectCapabilities,
-  type DriverConnection,
   type DriverCursor,
   DriverRequest,
   type Engine,
   type IORequest,
   type Op,
-  PostgresDialect,
   registerDialect,
   run,
   text,
 } from "@athanor/core";
-import { ScriptedDriver } from "@athanor/core/testing";
+import { inertDriverConnection, ScriptedDialect, ScriptedDriver } from "@athanor/core/testing";
 import { describe, expect, test } from "vitest";
 
 /**
@@ -26,36 +22,6 @@ import { describe, expect, test } from "vitest";
  * conformance suite reads real cursors): one runner call per read, the requests each makes, the
  * cursor closed when a loop is left early, and a merged result taking one turn on each connection.
  */
-
-/** A dialect whose connections are never opened: the ScriptedDriver answers every request. */
-class ScriptDialect extends PostgresDialect implements Dialect {
-  readonly driver = "script";
-  readonly isAsync = true;
-  readonly capabilities: DialectCapabilities = {
-    serverSideCursors: true,
-    returning: true,
-    executemany: "values",
-    maxParameters: 65535,
-  };
-  readonly defaultPoolClass = "queue" as const;
-
-  connect(): Promise<DriverConnection> {
-    throw new Error("a scripted dialect connects only through a ScriptedDriver");
-  }
-
-  isDisconnect(): boolean {
-    return false;
-  }
-}
-
-const inert: DriverConnection = {
-  driverConnection: "scripted connection",
-  execute: () => Promise.reject(new Error("scripted: answer through the driver")),
-  executeMany: () => Promise.reject(new Error("scripted: answer through the driver")),
-  openCursor: () => Promise.reject(new Error("scripted: answer through the driver")),
-  close: () => Promise.resolve(),
-  terminate: () => {},
-};
 
 /** A cursor over 1..count in column n; fetches are answered by the script from `position`. */
 interface ScriptedCursor extends DriverCursor {
@@ -80,11 +46,12 @@ interface Scripted {
  */
 function scripted(fail?: { error: Error; atFetch: number }): Scripted {
   const name = `scripted_async${++registered}`;
-  registerDialect(name, () => new ScriptDialect());
+  registerDialect(name, () => new ScriptedDialect());
   let fetches = 0;
   let seen = 0;
   const driver = ScriptedDriver.sync((request: IORequest) => {
-    if (request instanceof ConnectRequest) return new AdaptedConnection(request.dialect, inert);
+    if (request instanceof ConnectRequest)
+      return new AdaptedConnection(request.dialect, inertDriverConnection);
     if (!(request instanceof DriverRequest)) return request.perform();
     if (request.kind === "openCursor") {
       const count = Number(/series\((\d+)\)/.exec(request.sql ?? "")?.[1] ?? 0);

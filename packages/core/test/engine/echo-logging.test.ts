@@ -11,8 +11,8 @@ import {
   Text,
   text,
 } from "@athanor/core";
+import { rowsResult, scriptedEngine } from "@athanor/core/testing";
 import { afterEach, expect, test } from "vitest";
-import { rowsResult, scriptedEngine } from "./scripted-engine.ts";
 
 const metadata = new MetaData();
 const notes = new Table("notes", metadata, { id: column(Integer, { primaryKey: true }), body: column(Text) });

@@ -21,8 +21,8 @@ import {
   Table,
   text,
 } from "@athanor/core";
+import { scriptedEngine } from "@athanor/core/testing";
 import { describe, expect, test } from "vitest";
-import { scriptedEngine } from "./scripted-engine.ts";
 
 /** Options as an untyped caller (JavaScript, a config file) may pass them: the types don't stop these. */
 function createUnchecked(options: Record<string, unknown>, url = "nowhere://"): Engine {

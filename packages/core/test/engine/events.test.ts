@@ -32,8 +32,8 @@ import {
   text,
   wrapDriverError,
 } from "@athanor/core";
+import { scriptedEngine } from "@athanor/core/testing";
 import { afterEach, describe, expect, test } from "vitest";
-import { scriptedEngine } from "./scripted-engine.ts";
 
 const metadata = new MetaData();
 const users = new Table("users", metadata, {

@@ -1,6 +1,6 @@
 import { CompiledCache, column, Integer, MetaData, runBlocking, select, Table } from "@athanor/core";
+import { scriptedEngine } from "@athanor/core/testing";
 import { expect, test } from "vitest";
-import { scriptedEngine } from "./scripted-engine.ts";
 
 const metadata = new MetaData();
 const things = new Table("things", metadata, { id: column(Integer, { primaryKey: true }) });

@@ -1,6 +1,6 @@
 import { NullPool, type QueuePool, run, StaticPool, TimeoutError, text } from "@athanor/core";
+import { scriptedEngine } from "@athanor/core/testing";
 import { describe, expect, test } from "vitest";
-import { scriptedEngine } from "./scripted-engine.ts";
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

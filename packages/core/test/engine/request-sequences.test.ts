@@ -15,8 +15,8 @@ import {
   text,
   wrapDriverError,
 } from "@athanor/core";
+import { rowsResult, scriptedEngine } from "@athanor/core/testing";
 import { describe, expect, test } from "vitest";
-import { rowsResult, scriptedEngine } from "./scripted-engine.ts";
 
 const metadata = new MetaData();
 const users = new Table("users", metadata, {

@@ -17,7 +17,7 @@ import { ScriptedDriver } from "@athanor/core/testing";
 import { PostgresQueryCompiler } from "kysely";
 
 /** A dialect whose connections are never really opened: a ScriptedDriver answers every request. */
-class ScriptDialect implements Dialect {
+export class ScriptedDialect implements Dialect {
   readonly name = "scripted";
   readonly driver = "script";
   readonly isAsync = true;
@@ -26,7 +26,7 @@ class ScriptDialect implements Dialect {
   readonly queryCompiler = new PostgresQueryCompiler();
   readonly compiledCache = new CompiledCache();
 
-  constructor(capabilities: Partial<DialectCapabilities>) {
+  constructor(capabilities: Partial<DialectCapabilities> = {}) {
     this.capabilities = {
       serverSideCursors: true,
       returning: true,
@@ -45,7 +45,8 @@ class ScriptDialect implements Dialect {
   }
 }
 
-const inert: DriverConnection = {
+/** A driver connection that is never called: the ScriptedDriver answers its requests. */
+export const inertDriverConnection: DriverConnection = {
   driverConnection: "scripted connection",
   execute: () => Promise.reject(new Error("scripted: answer through the driver")),
   executeMany: () => Promise.reject(new Error("scripted: answer through the driver")),
@@ -81,12 +82,12 @@ export function scriptedEngine(
   capabilities: Partial<DialectCapabilities> = {},
 ): { engine: Engine; driver: ScriptedDriver; log(): string[]; connections: AdaptedConnection[] } {
   const name = `scripted${++registered}`;
-  const dialect = new ScriptDialect(capabilities);
+  const dialect = new ScriptedDialect(capabilities);
   registerDialect(name, () => dialect);
   const connections: AdaptedConnection[] = [];
   const driver = ScriptedDriver.sync((request) => {
     if (request instanceof ConnectRequest) {
-      const connection = new AdaptedConnection(request.dialect, inert);
+      const connection = new AdaptedConnection(request.dialect, inertDriverConnection);
       connections.push(connection);
       return connection;
     }
