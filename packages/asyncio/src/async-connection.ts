@@ -362,10 +362,14 @@ async function inTransaction<T>(
   transaction: AsyncTransaction,
   body: (transaction: AsyncTransaction) => Promise<T>,
 ): Promise<T> {
+  // Inside the block, a statement after the transaction ended raises, as `async with conn.begin()` does.
+  const sync = transaction.connection.syncConnection;
+  const outer = sync.enterContext(transaction.syncTransaction);
   let value: T;
   try {
     value = await body(transaction);
   } catch (error) {
+    sync.enterContext(outer);
     if (transaction.isActive || !transaction.isValid) {
       try {
         await transaction.rollback();
@@ -375,6 +379,7 @@ async function inTransaction<T>(
     }
     throw error;
   }
+  sync.enterContext(outer);
   if (transaction.isActive) await transaction.commit();
   return value;
 }

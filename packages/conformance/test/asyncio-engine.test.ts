@@ -177,6 +177,24 @@ forEachDriver((target) => {
     expect(await conn.scalar(text("select 4"))).toBe(4);
   });
 
+  test("inside begin(callback), a statement after the transaction ended raises SQLAlchemy's error", async () => {
+    const engine = asyncEngine();
+    await expect(
+      engine.begin(async (conn) => {
+        await conn.commit();
+        await conn.execute(text("select 1"));
+      }),
+    ).rejects.toThrow(
+      "Can't operate on closed transaction inside context manager.  Please complete the context manager before emitting further commands.",
+    );
+    // Outside the block the connection autobegins again as usual.
+    await using conn = await engine.connect();
+    await conn.begin(async (trans) => {
+      await trans.commit();
+    });
+    expect(await conn.scalar(text("select 6"))).toBe(6);
+  });
+
   test("await using closes the connection and rolls back what was not committed", async () => {
     const engine = asyncEngine();
     const before = await count(engine);

@@ -631,6 +631,16 @@ export class Connection implements EventTarget<ConnectionEvents> {
     return transaction;
   }
 
+  /**
+   * @internal Marks `transaction` as the one a context block (a facade's callback form) is running,
+   * so statements after it ended inside the block raise SQLAlchemy's error; returns what to restore.
+   */
+  enterContext(transaction: Transaction | undefined): Transaction | undefined {
+    const outer = this.#contextTransaction;
+    this.#contextTransaction = transaction;
+    return outer;
+  }
+
   private *inContext<T, X extends Transaction>(
     transaction: X,
     body: Body<T, X>,
