@@ -3,24 +3,22 @@ import type {
   ColumnsNames,
   ColumnsTuple,
   FrozenResult,
+  NamesOfResult,
   Result,
-  Row,
+  RowOfResult,
   StreamingResult,
   StreamView,
+  TupleOfResult,
 } from "@athanor/core";
 import { AsyncCommon, distinctTurns, runnerOfTurns, type Turn, turnOf } from "./async-common.ts";
 import type { OpRunner } from "./op-runner.ts";
 
-// The same types as core's RowOfResult / TupleOfResult / NamesOfResult, which core does not export.
-// TypeScript relates two separately declared conditional types only once they are resolved, so
-// where a core view's type meets one of these in generic code (columns, mappings) it is converted.
-
-/** The row type of a Result type. */
-export type RowOf<R> = R extends Result<infer Tuple, infer Names> ? Row<Tuple, Names> : Row;
+/** The row type of a Result type (core's RowOfResult). */
+export type RowOf<R> = RowOfResult<R>;
 /** The value tuple of a Result type. */
-export type TupleOf<R> = R extends Result<infer Tuple, object> ? Tuple : unknown[];
+export type TupleOf<R> = TupleOfResult<R>;
 /** The values-by-name object of a Result type. */
-export type NamesOf<R> = R extends Result<unknown[], infer Names> ? Names : Record<string, unknown>;
+export type NamesOf<R> = NamesOfResult<R>;
 
 /**
  * Rows of a statement streamed through a server-side cursor (SQLAlchemy's AsyncResult):
@@ -43,8 +41,7 @@ export class AsyncResult<out R extends Result<unknown[], object> = Result> exten
 
   /** @internal AsyncConnection.stream() makes these: the stream, and the connection's runner. */
   constructor(stream: StreamingResult<R>, runner: OpRunner) {
-    // A StreamingResult<R> is a StreamView of core's RowOfResult<R>, the same type as RowOf<R>.
-    super(stream as StreamView<RowOf<R>>, runner);
+    super(stream, runner);
     this.#stream = stream;
     this.#turns = stream.connections.map((connection) => turnOf(connection, runner));
   }
@@ -96,13 +93,10 @@ export class AsyncResult<out R extends Result<unknown[], object> = Result> exten
    */
   columns<const Keys extends readonly ColumnKey<NamesOf<R>>[]>(
     ...keys: Keys
-  ): AsyncResult<Result<ColumnsTuple<TupleOf<R>, NamesOf<R>, Keys>, ColumnsNames<NamesOf<R>, Keys>>> {
-    // Core's type of the same view, in its own (equal) conditional types: see RowOf.
-    return this.#derived(
-      this.#stream.columns(...keys) as unknown as StreamingResult<
-        Result<ColumnsTuple<TupleOf<R>, NamesOf<R>, Keys>, ColumnsNames<NamesOf<R>, Keys>>
-      >,
-    );
+  ): AsyncResult<
+    Result<[...ColumnsTuple<TupleOf<R>, NamesOf<R>, Keys>], ColumnsNames<NamesOf<R>, [...Keys]>>
+  > {
+    return this.#derived(this.#stream.columns(...keys));
   }
 
   /** An AsyncResult of the same cursor that skips rows equal by value (or by `keyFn`'s key) to one already returned. */

@@ -82,6 +82,17 @@ describe("createAsyncEngine", () => {
     expect(engine.getExecutionOptions()).toEqual({});
   });
 
+  test("updateExecutionOptions changes the engine in place; clearCompiledCache empties the dialect's cache", () => {
+    const engine = createAsyncEngine("postgresql+pg://h/db");
+    engine.updateExecutionOptions({ loggingToken: "updated" });
+    expect(engine.getExecutionOptions()).toEqual({ loggingToken: "updated" });
+    select(notes.c.id).compile(engine.dialect);
+    expect(engine.dialect.compiledCache.size).toBe(1);
+    engine.clearCompiledCache();
+    expect(engine.dialect.compiledCache.size).toBe(0);
+    expect(`${engine}`).toBe("AsyncEngine(postgresql+pg://h/db)");
+  });
+
   test("asyncEngineFromConfig coerces strings", () => {
     const engine = asyncEngineFromConfig({
       "athanor.url": "postgresql+pg://h/db",

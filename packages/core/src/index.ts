@@ -103,7 +103,13 @@ export {
   reflectTable,
 } from "./engine/reflection.ts";
 export type { KyselyCompiledQuery, Parameters, ResultOf, Statement } from "./engine/statement.ts";
-export { StreamingResult, StreamView } from "./engine/streaming-result.ts";
+export {
+  type NamesOfResult,
+  type RowOfResult,
+  StreamingResult,
+  StreamView,
+  type TupleOfResult,
+} from "./engine/streaming-result.ts";
 export { NestedTransaction, RootTransaction, Transaction } from "./engine/transaction.ts";
 export { DatabaseUrl, makeUrl } from "./engine/url.ts";
 // Schema reflection
