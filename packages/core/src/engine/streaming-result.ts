@@ -1,10 +1,5 @@
-import {
-  ArgumentError,
-  MultipleResultsFound,
-  NoResultFound,
-  NoSuchColumnError,
-  ResourceClosedError,
-} from "../errors.ts";
+import { ArgumentError, MultipleResultsFound, NoResultFound, ResourceClosedError } from "../errors.ts";
+import { columnPosition } from "../result/column-position.ts";
 import { UniqueFilter } from "../result/filter-result.ts";
 import { type FrozenResult, frozenResult } from "../result/frozen-result.ts";
 import type { ColumnKey, ColumnsNames, ColumnsTuple, Result } from "../result/result.ts";
@@ -405,19 +400,9 @@ export class StreamingResult<out R extends Result<unknown[], object> = Result> e
     }
   }
 
-  /** The position among this view's columns of a name (its first column) or index (negative from the end). */
+  /** The position among this view's columns of a name (its first column) or index. */
   #position(key: string | number): number {
-    const count = this.#columns.length;
-    if (typeof key === "number") {
-      const position = key < 0 ? key + count : key;
-      if (!Number.isInteger(key) || position < 0 || position >= count) {
-        throw new NoSuchColumnError(`Could not locate column in row for column index ${key}`);
-      }
-      return position;
-    }
-    const position = this.#shape.names.indexOf(key);
-    if (position < 0) throw new NoSuchColumnError(`Could not locate column in row for column '${key}'`);
-    return position;
+    return columnPosition(key, this.#shape.names);
   }
 
   /** Where the view's column at `position` is in the source's rows. */

@@ -1,7 +1,8 @@
-import { ArgumentError, InvalidRequestError, NoSuchColumnError } from "../errors.ts";
+import { ArgumentError, InvalidRequestError } from "../errors.ts";
 import type { ResultColumn } from "../sql/executable.ts";
 import { SqlType } from "../types/sql-type.ts";
 import { BufferedCursor } from "./buffered-cursor.ts";
+import { columnPosition } from "./column-position.ts";
 import { FilterResult, type ItemMaker, UniqueFilter } from "./filter-result.ts";
 import { type FrozenResult, frozenResult } from "./frozen-result.ts";
 import { MappingResult } from "./mapping-result.ts";
@@ -288,17 +289,7 @@ export class Result<
 
   /** The position among this result's columns of a name (its first column) or index. */
   #position(key: string | number): number {
-    const count = this.#columns.length;
-    if (typeof key === "number") {
-      const position = key < 0 ? key + count : key;
-      if (!Number.isInteger(key) || position < 0 || position >= count) {
-        throw new NoSuchColumnError(`Could not locate column in row for column index ${key}`);
-      }
-      return position;
-    }
-    const position = this.#shape.names.indexOf(key);
-    if (position < 0) throw new NoSuchColumnError(`Could not locate column in row for column '${key}'`);
-    return position;
+    return columnPosition(key, this.#shape.names);
   }
 
   #carriedUnique(): ResultView["unique"] {
