@@ -275,6 +275,17 @@ forEachDriver((target) => {
     expect(seen).toEqual(["connect", "beforeExecute", "commit"]);
   });
 
+  test("starting twice, and runSync without a function, are refused", async () => {
+    const engine = asyncEngine();
+    await using conn = await engine.connect();
+    await expect(conn.start()).rejects.toThrow("this AsyncConnection has already been started");
+    const trans = await conn.begin();
+    await expect(trans.start()).rejects.toThrow("this AsyncTransaction has already been started");
+    // @ts-expect-error: runSync takes a function
+    await expect(conn.runSync("select 1")).rejects.toThrow("runSync() takes a function, got string");
+    await trans.rollback();
+  });
+
   test("stream and streamScalars read a server-side cursor through the facade", async () => {
     const engine = asyncEngine();
     await using conn = await engine.connect();

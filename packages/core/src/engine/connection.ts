@@ -326,11 +326,7 @@ export class Connection implements EventTarget<ConnectionEvents> {
       return;
     }
     // Ending the root ends every savepoint in it.
-    for (
-      let nested = this.#nested;
-      nested !== undefined;
-      nested = nested.parent instanceof NestedTransaction ? nested.parent : undefined
-    ) {
+    for (let nested = this.#nested; nested !== undefined; nested = parentSavepoint(nested)) {
       nested.state = how === "commit" ? "committed" : "rolledBack";
     }
     this.#nested = undefined;
@@ -360,17 +356,12 @@ export class Connection implements EventTarget<ConnectionEvents> {
     how: "commit" | "rollback",
   ): Generator<Instruction, void, unknown> {
     yield* this.endStream();
-    if (this.#nested !== nested) {
-      // Ending an outer savepoint ends the inner ones: walk up to it.
-      let inner = this.#nested;
-      while (inner !== undefined && inner !== nested) {
-        inner.state = how === "commit" ? "committed" : "rolledBack";
-        inner = inner.parent instanceof NestedTransaction ? inner.parent : undefined;
-      }
-      if (inner === undefined)
-        throw new InvalidRequestError("this nested transaction is not open on this Connection");
+    // Ending an outer savepoint ends the inner ones. A nested transaction that is still open is
+    // always on this chain (ending the root or an outer one marks it ended first).
+    for (let inner = this.#nested; inner !== undefined && inner !== nested; inner = parentSavepoint(inner)) {
+      inner.state = how === "commit" ? "committed" : "rolledBack";
     }
-    this.#nested = nested.parent instanceof NestedTransaction ? nested.parent : undefined;
+    this.#nested = parentSavepoint(nested);
     nested.state = how === "commit" ? "committed" : "rolledBack";
     const name = nested.savepointName;
     const event = how === "commit" ? "releaseSavepoint" : "rollbackSavepoint";
@@ -601,11 +592,7 @@ export class Connection implements EventTarget<ConnectionEvents> {
     const proxied = this.#proxied;
     if (proxied !== undefined) yield* proxied.invalidate(error);
     if (this.#transaction !== undefined) this.#transaction.state = "deactivated";
-    for (
-      let nested = this.#nested;
-      nested !== undefined;
-      nested = nested.parent instanceof NestedTransaction ? nested.parent : undefined
-    ) {
+    for (let nested = this.#nested; nested !== undefined; nested = parentSavepoint(nested)) {
       nested.state = "deactivated";
     }
   }
@@ -676,3 +663,7 @@ export type ScalarOf<S> =
       ? First
       : unknown
     : unknown;
+
+function parentSavepoint(nested: NestedTransaction): NestedTransaction | undefined {
+  return nested.parent instanceof NestedTransaction ? nested.parent : undefined;
+}
