@@ -24,6 +24,7 @@ import {
   text,
 } from "@athanor/core";
 import { afterAll, beforeAll, describe, expect, expectTypeOf, test } from "vitest";
+import { heapUsed } from "../src/heap.ts";
 
 /**
  * The AsyncResult family over a real server-side cursor, on every driver: each member of
@@ -99,12 +100,6 @@ async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   const collected: T[] = [];
   for await (const item of iterable) collected.push(item);
   return collected;
-}
-
-function heapUsed(): number {
-  globalThis.gc?.();
-  globalThis.gc?.();
-  return process.memoryUsage().heapUsed;
 }
 
 const megabyte = 1024 * 1024;

@@ -17,6 +17,7 @@ import {
   text,
 } from "@athanor/core";
 import { beforeAll, describe, expect, expectTypeOf, test } from "vitest";
+import { heapUsed } from "../src/heap.ts";
 
 /**
  * `conn.stream(statement)` reads through a server-side cursor, `yieldPer` rows per round trip. On
@@ -67,12 +68,6 @@ function expectStreamOpenError(error: unknown): void {
 function expectClosedError(error: unknown): void {
   expect(error).toBeInstanceOf(ResourceClosedError);
   expect(error).toHaveProperty("message", closedResultMessage);
-}
-
-function heapUsed(): number {
-  globalThis.gc?.();
-  globalThis.gc?.();
-  return process.memoryUsage().heapUsed;
 }
 
 const megabyte = 1024 * 1024;
