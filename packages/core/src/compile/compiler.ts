@@ -15,6 +15,12 @@ export interface CompiledTemplate {
   readonly sql: string;
   /** For each $n, the index of the bind (in shape-traversal order) that supplies it. */
   readonly slots: readonly number[];
+  /**
+   * The result columns of the statement last compiled from this template. A statement whose
+   * columns are equal (names and types) is given this same array, so the layout a Result builds for
+   * it is found again (result.ts) instead of being rebuilt for every execution.
+   */
+  columns: readonly ResultColumn[];
 }
 
 /** SQL, its parameters (validated and converted for the driver), and how to read its rows. */
@@ -70,21 +76,35 @@ export function compileStatement(
   const cache = dialect.compiledCache;
   let template = cache.get(context);
   const cached = template !== undefined;
+  let columns = statement.resultColumns;
   if (template === undefined) {
-    template = buildTemplate(statement, context, dialect);
+    template = buildTemplate(statement, context, dialect, columns);
     cache.set(context, template);
-  }
+  } else if (sameColumns(template.columns, columns)) columns = template.columns;
+  else template.columns = columns;
   const values = bindValues(context.binds, params, template.sql);
   const slots = template.slots;
   const parameters = new Array<unknown>(slots.length);
   for (let i = 0; i < slots.length; i++) parameters[i] = values[slots[i]!];
-  return new Compiled(template.sql, parameters, statement.resultColumns, cached);
+  return new Compiled(template.sql, parameters, columns, cached);
+}
+
+function sameColumns(a: readonly ResultColumn[], b: readonly ResultColumn[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x.name !== y.name || x.type !== y.type) return false;
+  }
+  return true;
 }
 
 function buildTemplate(
   statement: CompilableStatement,
   context: ShapeContext,
   dialect: SqlDialect,
+  columns: readonly ResultColumn[],
 ): CompiledTemplate {
   const node: RootOperationNode = lowerStatement(statement, context);
   const { sql, parameters } = dialect.queryCompiler.compileQuery(node, createQueryId());
@@ -94,7 +114,7 @@ function buildTemplate(
     }
     return parameter.index;
   });
-  return { sql, slots };
+  return { sql, slots, columns };
 }
 
 /** Each bind's value, checked against its type and converted for the driver. */

@@ -428,8 +428,8 @@ export class Connection implements EventTarget<ConnectionEvents> {
   /** @internal */
   resultOf(raw: DriverResult, prepared: PreparedStatement, insertedPrimaryKey?: readonly unknown[]): Result {
     const columns =
-      prepared.columns !== undefined && (prepared.columns.length > 0 || !raw.returnsRows)
-        ? prepared.columns
+      prepared.resultColumns !== undefined && (prepared.resultColumns.length > 0 || !raw.returnsRows)
+        ? prepared.resultColumns
         : fieldColumns(raw.fields);
     if (this.engine.echo === "debug" && raw.returnsRows) {
       this.engine.logger.debug?.(`Col ${JSON.stringify(raw.fields)}`);

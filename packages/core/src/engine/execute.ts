@@ -103,7 +103,7 @@ export function* execDriverSqlBody(
   if (isMany) {
     result = yield* executeManyOn(this, sql, parameters as readonly (readonly unknown[])[], options);
   } else {
-    const prepared: PreparedStatement = { sql, parameters, columns: undefined, cached: false };
+    const prepared: PreparedStatement = { sql, parameters, resultColumns: undefined, cached: false };
     result = yield* this.run(sql, parameters, prepared, options);
   }
   if (anyListening("afterExecute"))
@@ -136,8 +136,8 @@ export function* streamBody(
     prepared.parameters,
   );
   const columns =
-    prepared.columns !== undefined && prepared.columns.length > 0
-      ? prepared.columns
+    prepared.resultColumns !== undefined && prepared.resultColumns.length > 0
+      ? prepared.resultColumns
       : fieldColumns(cursor.fields);
   const stream = new StreamingResult(this, dbapi, cursor, columns, options.yieldPer ?? 1000);
   this.setStream(stream);

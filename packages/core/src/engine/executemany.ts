@@ -65,10 +65,10 @@ export function* executeManyOn(
 
   const prepared = paramSets.map((set) =>
     typeof statement === "string"
-      ? { sql: statement, parameters: set as readonly unknown[], columns: undefined }
+      ? { sql: statement, parameters: set as readonly unknown[], resultColumns: undefined }
       : prepareStatement(statement, dialect, set as Parameters),
   );
-  const columns = prepared[0]!.columns;
+  const columns = prepared[0]!.resultColumns;
   const returning = columns !== undefined && columns.length > 0;
   let rowcount: number | undefined = 0;
   const rows: (readonly unknown[])[] = [];

@@ -25,11 +25,14 @@ export type ResultOf<S> = S extends { readonly __items: infer Items extends read
   ? Result<RowTuple<Items>, RowMapping<Items>>
   : Result;
 
-/** A statement ready to send. `columns` undefined: read the rows by the fields the driver reports. */
+/**
+ * A statement ready to send (a Compiled is one). `resultColumns` undefined: read the rows by the
+ * fields the driver reports.
+ */
 export interface PreparedStatement {
   readonly sql: string;
   readonly parameters: readonly unknown[];
-  readonly columns: readonly ResultColumn[] | undefined;
+  readonly resultColumns: readonly ResultColumn[] | undefined;
   readonly cached: boolean;
 }
 
@@ -57,21 +60,13 @@ export function prepareStatement(
   dialect: SqlDialect,
   params: Parameters | undefined,
 ): PreparedStatement {
-  if (statement instanceof Executable) {
-    const compiled = statement.compile(dialect, params);
-    return {
-      sql: compiled.sql,
-      parameters: compiled.parameters,
-      columns: compiled.resultColumns,
-      cached: compiled.cached,
-    };
-  }
+  if (statement instanceof Executable) return statement.compile(dialect, params);
   if (statement instanceof TextClause) {
     const compiled = statement.compile(dialect, params);
     return {
       sql: compiled.sql,
       parameters: compiled.parameters,
-      columns: undefined,
+      resultColumns: undefined,
       cached: compiled.cached,
     };
   }
@@ -79,7 +74,7 @@ export function prepareStatement(
     if (params !== undefined) {
       throw new ArgumentError("a Kysely compiled query carries its own parameters; pass none to execute()");
     }
-    return { sql: statement.sql, parameters: statement.parameters, columns: undefined, cached: false };
+    return { sql: statement.sql, parameters: statement.parameters, resultColumns: undefined, cached: false };
   }
   throw new ArgumentError(
     `execute() takes a statement (select(), insert(), text(), a Kysely compiled query...), got ${describe(statement)}; ` +
@@ -87,9 +82,26 @@ export function prepareStatement(
   );
 }
 
-/** Result columns from the driver's field names, for statements whose columns are not known in advance. */
-export function fieldColumns(fields: readonly string[]): ResultColumn[] {
-  return fields.map((name) => ({ name, type: nullType }));
+let lastFields: readonly string[] = [];
+let lastColumns: readonly ResultColumn[] = [];
+
+/**
+ * Result columns from the driver's field names, for statements whose columns are not known in
+ * advance. Equal fields in a row (a statement executed in a loop) get the same columns array back,
+ * so their Results share one layout.
+ */
+export function fieldColumns(fields: readonly string[]): readonly ResultColumn[] {
+  if (!sameNames(fields, lastFields)) {
+    lastColumns = fields.map((name) => ({ name, type: nullType }));
+    lastFields = [...fields]; // a copy: a driver may reuse its array
+  }
+  return lastColumns;
+}
+
+function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function describe(value: unknown): string {

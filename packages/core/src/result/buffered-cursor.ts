@@ -1,5 +1,7 @@
 import { ResourceClosedError } from "../errors.ts";
 
+const noLinks: readonly BufferedCursor[] = [];
+
 /**
  * The rows a buffered result holds and how far they have been read. A Result and the views made
  * from it (columns, unique, scalars, mappings) share one cursor, as SQLAlchemy's share one DBAPI
@@ -17,7 +19,7 @@ export class BufferedCursor {
   constructor(
     rows: readonly (readonly unknown[])[],
     returnsRows: boolean,
-    linked: readonly BufferedCursor[] = [],
+    linked: readonly BufferedCursor[] = noLinks,
   ) {
     this.rows = rows;
     this.returnsRows = returnsRows;

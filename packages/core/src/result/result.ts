@@ -51,13 +51,45 @@ function processorOf(type: SqlType<unknown>): Processor | undefined {
   return processor ?? undefined;
 }
 
+/**
+ * How a result reads its cursor's raw rows: for each of its columns, the position in the raw row
+ * and the processor, plus the row shape and the function making a row. Built once per columns
+ * array (results of one compiled statement share it): making one per execution cost more than the
+ * rest of building a Result.
+ */
+interface Layout {
+  readonly columns: readonly ResultColumn[];
+  readonly indexes: readonly number[];
+  readonly processors: readonly (Processor | undefined)[];
+  readonly shape: RowShape;
+  readonly makeRow: ItemMaker<unknown[]>;
+}
+
+function makeLayout(
+  columns: readonly ResultColumn[],
+  indexes: readonly number[] = columns.map((_, index) => index),
+  processors: readonly (Processor | undefined)[] = columns.map((column) => processorOf(column.type)),
+  shape: RowShape = rowShape(columns.map((column) => column.name)),
+): Layout {
+  return { columns, indexes, processors, shape, makeRow: rowMaker(shape, indexes, processors) };
+}
+
+const layouts = new WeakMap<readonly ResultColumn[], Layout>();
+
+/** The layout of a statement's own columns, read in order through their types. */
+function layoutOf(columns: readonly ResultColumn[]): Layout {
+  let layout = layouts.get(columns);
+  if (layout === undefined) {
+    layout = makeLayout(columns);
+    layouts.set(columns, layout);
+  }
+  return layout;
+}
+
 /** How a view (columns, unique, merge, frozen) reads a cursor; anything unset is made afresh. */
 interface ResultView {
   readonly cursor?: BufferedCursor;
-  /** Position in the cursor's raw rows of each of the view's columns. */
-  readonly indexes?: readonly number[];
-  readonly processors?: readonly (Processor | undefined)[];
-  readonly shape?: RowShape;
+  readonly layout?: Layout;
   /** Used as is: the caller makes it fresh. */
   readonly unique?: UniqueFilter | undefined;
   readonly linked?: readonly BufferedCursor[];
@@ -86,6 +118,11 @@ function rowMaker(
   };
 }
 
+/** No processors: for values that are converted already. */
+function unconverted(columns: readonly ResultColumn[]): undefined[] {
+  return columns.map(() => undefined);
+}
+
 function valuesMaker(
   indexes: readonly number[],
   processors: readonly (Processor | undefined)[],
@@ -111,10 +148,7 @@ export class Result<
   /** Rows matched or affected, as the driver reported it. */
   readonly rowcount: number | undefined;
   readonly #insertedPrimaryKey: readonly unknown[] | undefined;
-  readonly #columns: readonly ResultColumn[];
-  readonly #indexes: readonly number[];
-  readonly #processors: readonly (Processor | undefined)[];
-  readonly #shape: RowShape;
+  readonly #layout: Layout;
 
   /**
    * `columns` as the compiled statement describes them; `rows` as the driver returned them, one
@@ -123,21 +157,16 @@ export class Result<
   constructor(
     columns: readonly ResultColumn[],
     rows: readonly (readonly unknown[])[],
-    options: ResultOptions = {},
+    options?: ResultOptions,
   ) {
-    const view = (options as InternalOptions)[viewKey];
+    const view = options === undefined ? undefined : (options as InternalOptions)[viewKey];
     const cursor =
-      view?.cursor ?? new BufferedCursor(rows, options.returnsRows ?? columns.length > 0, view?.linked);
-    const indexes = view?.indexes ?? columns.map((_, index) => index);
-    const processors = view?.processors ?? columns.map((column) => processorOf(column.type));
-    const shape = view?.shape ?? rowShape(columns.map((column) => column.name));
-    super(cursor, rowMaker(shape, indexes, processors) as ItemMaker<never>, view?.unique);
-    this.rowcount = options.rowcount;
-    this.#insertedPrimaryKey = options.insertedPrimaryKey;
-    this.#columns = columns;
-    this.#indexes = indexes;
-    this.#processors = processors;
-    this.#shape = shape;
+      view?.cursor ?? new BufferedCursor(rows, options?.returnsRows ?? columns.length > 0, view?.linked);
+    const layout = view?.layout ?? layoutOf(columns);
+    super(cursor, layout.makeRow as ItemMaker<never>, view?.unique);
+    this.rowcount = options?.rowcount;
+    this.#insertedPrimaryKey = options?.insertedPrimaryKey;
+    this.#layout = layout;
   }
 
   /**
@@ -160,7 +189,7 @@ export class Result<
 
   /** The column names, in order (duplicates included). */
   keys(): string[] {
-    return [...this.#shape.names];
+    return [...this.#layout.shape.names];
   }
 
   /** The next row, or null when exhausted (the result stays open). */
@@ -187,7 +216,7 @@ export class Result<
 
   /** A Result that skips rows equal by value (or by `keyFn`'s key) to one already returned; shares the rows. */
   unique(keyFn?: (row: Row<Tuple, Names>) => unknown): Result<Tuple, Names> {
-    return this.#view(this.#columns, this.#indexes, this.#processors, this.#shape, new UniqueFilter(keyFn));
+    return this.#view(this.#layout, new UniqueFilter(keyFn));
   }
 
   /**
@@ -198,19 +227,20 @@ export class Result<
     ...keys: Keys
   ): Result<ColumnsTuple<Tuple, Names, Keys>, ColumnsNames<Names, Keys>> {
     const positions = keys.map((key) => this.#position(key));
-    return this.#view(
-      positions.map((position) => this.#columns[position]!),
-      positions.map((position) => this.#indexes[position]!),
-      positions.map((position) => this.#processors[position]),
-      undefined,
-      this.#carriedUnique(),
+    const { columns, indexes, processors } = this.#layout;
+    const layout = makeLayout(
+      positions.map((position) => columns[position]!),
+      positions.map((position) => indexes[position]!),
+      positions.map((position) => processors[position]),
     );
+    return this.#view(layout, this.#carriedUnique());
   }
 
   /** The rows as read-only objects by name (first column of a duplicate name wins); shares the rows. */
   mappings(): MappingResult<Names> {
-    const entries = this.#shape.entries.map(
-      ([name, position]) => [name, this.#indexes[position]!, this.#processors[position]] as const,
+    const { shape, indexes, processors } = this.#layout;
+    const entries = shape.entries.map(
+      ([name, position]) => [name, indexes[position]!, processors[position]] as const,
     );
     const makeMapping = (raw: readonly unknown[]): Record<string, unknown> => {
       const mapping: Record<string, unknown> = {};
@@ -224,7 +254,7 @@ export class Result<
     return new MappingResult<Names>(
       this.cursor,
       makeMapping as ItemMaker<never>,
-      this.#shape.names,
+      shape.names,
       this.uniqueFilter === undefined ? undefined : new UniqueFilter(),
     );
   }
@@ -235,8 +265,8 @@ export class Result<
   scalars<K extends keyof Names & string>(key: K): ScalarResult<Names[K]>;
   scalars(key: string | number = 0): ScalarResult<unknown> {
     const position = this.#position(key);
-    const index = this.#indexes[position]!;
-    const processor = this.#processors[position];
+    const index = this.#layout.indexes[position]!;
+    const processor = this.#layout.processors[position];
     return new ScalarResult<unknown>(
       this.cursor,
       (raw) => convert(raw[index], processor),
@@ -250,7 +280,7 @@ export class Result<
    */
   freeze(): FrozenResult<Tuple, Names> {
     const data = this.fetchall().map((row) => row._tuple());
-    return frozenResult<Tuple, Names>(this.#columns, data, this.rowcount);
+    return frozenResult<Tuple, Names>(this.#layout.columns, data, this.rowcount);
   }
 
   /**
@@ -260,15 +290,15 @@ export class Result<
    */
   merge(...others: readonly Result<Tuple, Names>[]): Result<Tuple, Names> {
     const sources = [this, ...others];
+    const { columns, shape } = this.#layout;
     for (const other of others) {
-      if (other.#columns.length !== this.#columns.length) {
-        throw new ArgumentError(
-          `cannot merge a result of ${other.#columns.length} columns into one of ${this.#columns.length}`,
-        );
+      const width = other.#layout.columns.length;
+      if (width !== columns.length) {
+        throw new ArgumentError(`cannot merge a result of ${width} columns into one of ${columns.length}`);
       }
     }
     const rows = sources.flatMap((source) =>
-      source.cursor.drain().map(valuesMaker(source.#indexes, source.#processors)),
+      source.cursor.drain().map(valuesMaker(source.#layout.indexes, source.#layout.processors)),
     );
     const counts = sources.map((source) => source.rowcount);
     const rowcount = counts.every((count) => count !== undefined)
@@ -278,36 +308,30 @@ export class Result<
       rowcount,
       returnsRows: this.returnsRows,
       [viewKey]: {
-        processors: this.#columns.map(() => undefined), // the values are converted already
-        shape: this.#shape,
+        // The values are converted already.
+        layout: makeLayout(columns, undefined, unconverted(columns), shape),
         unique: this.uniqueFilter?.fresh(),
         linked: sources.map((source) => source.cursor),
       },
     };
-    return new Result(this.#columns, rows, options);
+    return new Result(columns, rows, options);
   }
 
   /** The position among this result's columns of a name (its first column) or index. */
   #position(key: string | number): number {
-    return columnPosition(key, this.#shape.names);
+    return columnPosition(key, this.#layout.shape.names);
   }
 
   #carriedUnique(): ResultView["unique"] {
     return this.uniqueFilter === undefined ? undefined : new UniqueFilter();
   }
 
-  #view<T extends unknown[], N extends object>(
-    columns: readonly ResultColumn[],
-    indexes: readonly number[],
-    processors: readonly (Processor | undefined)[],
-    shape: RowShape | undefined,
-    unique: ResultView["unique"],
-  ): Result<T, N> {
+  #view<T extends unknown[], N extends object>(layout: Layout, unique: ResultView["unique"]): Result<T, N> {
     const options: InternalOptions = {
       rowcount: this.rowcount,
-      [viewKey]: { cursor: this.cursor, indexes, processors, shape, unique },
+      [viewKey]: { cursor: this.cursor, layout, unique },
     };
-    return new Result<T, N>(columns, [], options);
+    return new Result<T, N>(layout.columns, [], options);
   }
 }
 
@@ -317,6 +341,9 @@ export function resultOfValues<Tuple extends unknown[], Names extends object>(
   rows: readonly (readonly unknown[])[],
   rowcount: number | undefined,
 ): Result<Tuple, Names> {
-  const options: InternalOptions = { rowcount, [viewKey]: { processors: columns.map(() => undefined) } };
+  const options: InternalOptions = {
+    rowcount,
+    [viewKey]: { layout: makeLayout(columns, undefined, unconverted(columns)) },
+  };
   return new Result<Tuple, Names>(columns, rows, options);
 }

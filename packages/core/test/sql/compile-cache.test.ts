@@ -188,6 +188,23 @@ describe("the compiled cache", () => {
     expect(typeNames(select(literal(1).label("v")))).toEqual(["Integer"]);
     expect(typeNames(select(literal("one").label("v")))).toEqual(["String"]);
   });
+
+  test("statements of one shape and equal result columns share one columns array (and Result layout)", () => {
+    const dialect = new PostgresDialect();
+    const byId = (id: number) => select(users.c.id, users.c.name).where(users.c.id.eq(id)).compile(dialect);
+    const first = byId(1);
+    const second = byId(2);
+    expect(second.cached).toBe(true);
+    expect(second.resultColumns).toBe(first.resultColumns);
+    // Same SQL, other result types: the hit has its own columns, and switching back is right again.
+    const asInteger = () => select(func.call("f", [users.c.id], Integer)).compile(dialect);
+    const asText = () => select(func.call("f", [users.c.id], Text)).compile(dialect);
+    expect(asInteger().resultColumns.map((column) => column.type.name)).toEqual(["Integer"]);
+    const text1 = asText();
+    expect(text1.cached).toBe(true);
+    expect(text1.resultColumns.map((column) => column.type.name)).toEqual(["Text"]);
+    expect(asInteger().resultColumns.map((column) => column.type.name)).toEqual(["Integer"]);
+  });
 });
 
 forEachDatabase((db) => {

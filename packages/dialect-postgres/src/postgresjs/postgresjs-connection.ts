@@ -60,6 +60,11 @@ export class PostgresJsConnection implements DriverConnection {
   private readonly guard: SocketGuard;
   private readonly isDisconnect: (error: unknown) => boolean;
   private readonly catalog = new TypeCatalog();
+  /**
+   * The field names of each prepared statement whose column types are all known, by postgres.js's
+   * statement object (one per distinct SQL): later executions skip describing their columns again.
+   */
+  private readonly described = new WeakMap<object, readonly string[]>();
   private lost: Lost | undefined = undefined;
   private closing: Promise<void> | undefined = undefined;
   private backend: BackendKey | undefined = undefined;
@@ -129,23 +134,32 @@ export class PostgresJsConnection implements DriverConnection {
       .then(
         (value: unknown) => {
           const result = lastResult(value);
-          const columns = result.columns ?? result.statement?.columns ?? [];
+          const statement = result.statement;
+          const columns = result.columns ?? statement?.columns ?? [];
+          const known = statement == null ? undefined : this.described.get(statement);
+          if (known !== undefined) return this.driverResult(result, columns, known);
+          const fields = columns.map((column) => column.name);
           const unknown = this.catalog.unknownTypes(columns);
           if (unknown !== undefined)
-            return this.lookUpTypes(unknown).then(() => this.driverResult(result, columns));
-          return this.driverResult(result, columns);
+            return this.lookUpTypes(unknown).then(() => this.driverResult(result, columns, fields));
+          if (statement != null) this.described.set(statement, fields);
+          return this.driverResult(result, columns, fields);
         },
         (error: unknown) => this.failed(error),
       );
   }
 
-  private driverResult(result: RawResult, columns: readonly ResultColumn[]): DriverResult {
+  private driverResult(
+    result: RawResult,
+    columns: readonly ResultColumn[],
+    fields: readonly string[],
+  ): DriverResult {
     this.catalog.convert(columns, result);
     return {
       rows: result,
-      fields: columns.map((column) => column.name),
+      fields,
       // A statement with no row description has no columns; zero-column rows still are rows.
-      returnsRows: columns.length > 0 || result.length > 0,
+      returnsRows: fields.length > 0 || result.length > 0,
       rowcount: result.count ?? undefined,
     };
   }
