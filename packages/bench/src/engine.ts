@@ -3,13 +3,15 @@
  * `pnpm with-postgres pnpm bench engine`). Two workloads, alternated per round so both sides see the
  * same machine state; each round on fresh connections; the ratio is the median of per-round ratios:
  * - W3: 1,000 sequential primary-key selects, each through `conn.execute(select(...))` inside one run,
- *   and through the asyncio facade (`await asyncConn.execute(...)`, one run per statement);
+ *   and through the asyncio facade (`await asyncConn.execute(...)`, one run per statement), the
+ *   latter also with SQL text (execDriverSql) and with one prebuilt statement, to show the split;
  * - executemany: 10,000 rows inserted with one `conn.execute(insert(t), rows)`, in a transaction.
  * The raw references are postgres.js (prepared statements; its multi-row insert helper) and pg.
  */
 import "@athanor/dialect-postgres";
 import { AsyncEngine } from "@athanor/asyncio";
 import {
+  bindparam,
   column,
   createEngine,
   type Engine,
@@ -30,6 +32,7 @@ const items = new Table("bench_items", metadata, {
   name: column(Text),
   value: column(Integer),
 });
+const byId = select(items.c.id, items.c.name, items.c.value).where(items.c.id.eq(bindparam<number>("id")));
 const ROWS = 1000;
 const MANY = 10_000;
 const ROUNDS = 25;
@@ -171,6 +174,31 @@ export async function engineBench(): Promise<void> {
           return sum;
         }),
     },
+    // Where the facade's time goes: the same loop with the SQL as a string (no statement built or
+    // compiled), and with one statement built once and given its id as a parameter.
+    "  facade, execDriverSql": {
+      fresh: freshEngine(engineJs),
+      once: () =>
+        AsyncEngine.of(engineJs).connect(async (conn) => {
+          let sum = 0;
+          for (let id = 1; id <= ROWS; id++) {
+            const row = (
+              await conn.execDriverSql("select id, name, value from bench_items where id = $1", [id])
+            ).one();
+            sum += Number(row[2]);
+          }
+          return sum;
+        }),
+    },
+    "  facade, statement built once": {
+      fresh: freshEngine(engineJs),
+      once: () =>
+        AsyncEngine.of(engineJs).connect(async (conn) => {
+          let sum = 0;
+          for (let id = 1; id <= ROWS; id++) sum += (await conn.execute(byId, { id })).one()[2] ?? 0;
+          return sum;
+        }),
+    },
   };
   const manyWork: Record<string, Workload> = {
     "raw postgres.js": {
@@ -205,7 +233,7 @@ export async function engineBench(): Promise<void> {
     );
     for (const [name, list] of Object.entries(samples)) {
       const ratio = median(list.map((ms, round) => ms / base[round]!));
-      console.log(`  ${name.padEnd(28)} ${median(list).toFixed(1).padStart(8)} ms   ${ratio.toFixed(2)}x`);
+      console.log(`  ${name.padEnd(32)} ${median(list).toFixed(1).padStart(8)} ms   ${ratio.toFixed(2)}x`);
     }
   }
   await sql.end();

@@ -303,18 +303,21 @@ export class Select<Items extends readonly SelectItem[] = readonly SelectItem[]>
   }
 }
 
+/** The empty clause every new SELECT starts with: shared, since clauses are never changed in place. */
+const none: readonly never[] = Object.freeze([]);
+
 /** SELECT these columns (expressions, or FROM items for all their columns). */
 export function select<const Items extends readonly SelectItem[]>(...items: Items): Select<Items> {
   return new Select<Items>({
     items,
-    fromClauses: [],
-    whereClause: [],
-    groupByClause: [],
-    havingClause: [],
+    fromClauses: none,
+    whereClause: none,
+    groupByClause: none,
+    havingClause: none,
     distinctClause: false,
     lockClause: undefined,
     correlation: "auto",
-    orderByClause: [],
+    orderByClause: none,
     limitClause: undefined,
     offsetClause: undefined,
   });

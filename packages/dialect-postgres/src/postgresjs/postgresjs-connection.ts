@@ -141,13 +141,10 @@ export class PostgresJsConnection implements DriverConnection {
     const fields = statement == null ? undefined : this.described.get(statement);
     const columns = result.columns ?? statement?.columns ?? [];
     if (fields !== undefined) return this.driverResult(result, columns, fields);
-    const unknown = this.catalog.unknownTypes(columns);
-    if (unknown !== undefined) {
-      await this.lookUpTypes(unknown);
-      return this.driverResult(result, columns, columns.map((column) => column.name));
-    }
     const names = columns.map((column) => column.name);
-    if (statement != null) this.described.set(statement, names);
+    const unknown = this.catalog.unknownTypes(columns);
+    if (unknown !== undefined) await this.lookUpTypes(unknown);
+    else if (statement != null) this.described.set(statement, names);
     return this.driverResult(result, columns, names);
   }
 
