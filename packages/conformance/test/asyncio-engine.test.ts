@@ -257,6 +257,18 @@ forEachDriver((target) => {
     expect(conn.executionOptions({ loggingToken: "t" })).toBe(conn);
   });
 
+  test("execute refuses a connection set to stream (yieldPer) unless the call turns it off", async () => {
+    const engine = asyncEngine();
+    await using conn = await engine.connect();
+    conn.executionOptions({ yieldPer: 10 });
+    await expect(conn.execute(text("select 1"))).rejects.toThrow(
+      "Use the AsyncConnection.stream() method for an async streaming result set.",
+    );
+    conn.executionOptions({ yieldPer: undefined, streamResults: true });
+    const own = { executionOptions: { streamResults: false } };
+    expect((await conn.execute(text("select 1 as one"), undefined, own)).scalar()).toBe(1);
+  });
+
   test("listeners on the sync targets fire exactly once per operation", async () => {
     const engine = asyncEngine();
     const seen: string[] = [];
