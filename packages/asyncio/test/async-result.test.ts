@@ -15,6 +15,7 @@ import {
   text,
 } from "@athanor/core";
 import { inertDriverConnection, ScriptedDialect, ScriptedDriver } from "@athanor/core/testing";
+import { rejection } from "@athanor/testing";
 import { describe, expect, test } from "vitest";
 
 /**
@@ -123,15 +124,6 @@ function exclusive(label: string, runner: OpRunner, log: string[]): OpRunner {
       busy = false;
     }
   };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a rejection, but the promise resolved");
 }
 
 async function connect(s: Scripted): Promise<Connection> {

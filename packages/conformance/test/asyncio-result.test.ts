@@ -23,6 +23,7 @@ import {
   Table,
   text,
 } from "@athanor/core";
+import { range, rejection, thrown } from "@athanor/testing";
 import { afterAll, beforeAll, describe, expect, expectTypeOf, test } from "vitest";
 import { heapUsed } from "../src/heap.ts";
 
@@ -55,30 +56,6 @@ function asyncOf<R extends Result<unknown[], object>>(stream: StreamingResult<R>
 /** The rows of items id from..to, as [id, name]. */
 function itemRows(from: number, to: number): [number, string][] {
   return range(from, to).map((id) => [id, `name-${id}`]);
-}
-
-function range(from: number, to: number): number[] {
-  return Array.from({ length: to - from + 1 }, (_, index) => from + index);
-}
-
-/** The error a promise rejects with; fails the test when it resolves. */
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a rejection, but the promise resolved");
-}
-
-/** The error a function throws synchronously; fails the test when it returns. */
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a throw, but the function returned");
 }
 
 function expectError(error: unknown, type: new (...args: never[]) => Error, message: string): void {

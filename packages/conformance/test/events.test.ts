@@ -23,6 +23,7 @@ import {
   Table,
   text,
 } from "@athanor/core";
+import { rejection } from "@athanor/testing";
 import pg from "pg";
 import { afterEach, beforeAll, describe, expect, test } from "vitest";
 
@@ -76,16 +77,6 @@ async function queryThroughDriver(
   if (driverConnection !== target.db.pglite) throw new Error("not the PGlite instance");
   const pglite: PgliteLike = target.db.pglite;
   return (await pglite.query("select 1 as x")).rows;
-}
-
-/** The error an op's run rejects with; fails the test when it resolved. */
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a rejection, but the promise resolved");
 }
 
 forEachDriver((target) => {

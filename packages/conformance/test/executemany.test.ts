@@ -11,6 +11,7 @@ import {
   Table,
   text,
 } from "@athanor/core";
+import { range, rejection } from "@athanor/testing";
 import { beforeAll, beforeEach, describe, expect, test } from "vitest";
 
 /**
@@ -37,21 +38,6 @@ const autoRows = new Table("em_auto", metadata, {
 });
 
 const rowCount = 10_000;
-
-/** 1..n */
-function range(from: number, to: number): number[] {
-  return Array.from({ length: to - from + 1 }, (_, index) => from + index);
-}
-
-/** What a promise rejected with; fails the test when it resolved. */
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a rejection, but the promise resolved");
-}
 
 forEachDriver((target) => {
   const engine = () => target.engine();

@@ -8,6 +8,7 @@ import {
   run,
   text,
 } from "@athanor/core";
+import { range, rejection } from "@athanor/testing";
 import { afterAll, beforeAll, beforeEach, expect, test, vi } from "vitest";
 import { type DriverTarget, forEachServerDriver } from "../src/drivers.ts";
 
@@ -37,16 +38,6 @@ afterAll(() => {
 const lateErrorWindowMs = 200;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** What a promise rejected with; fails the test when it resolved. */
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a rejection, but the promise resolved");
-}
 
 /** The call failed because the backend went away, and core invalidated the connection for it. */
 function expectDisconnect(error: unknown): void {
@@ -212,6 +203,24 @@ forEachServerDriver((target) => {
     await run(conn.close());
   }
 
+  /** The call the kill broke: a disconnect error, the connection invalidated, nothing of its transaction kept. */
+  async function expectBrokenTransaction(conn: Connection, error: unknown): Promise<void> {
+    expectDisconnect(error);
+    expect(conn.invalidated).toBe(true);
+    await sleep(lateErrorWindowMs);
+    expectNoProcessLevelErrors();
+    expect(await rowIds()).toEqual([]);
+  }
+
+  /** After a kill: the pool serves, no late process-level error, no leaked backend, a clean dispose. */
+  async function expectEngineRecovered(engine: Engine, applicationName: string, pid: number): Promise<void> {
+    await expectPoolServes(engine);
+    await sleep(lateErrorWindowMs);
+    expectNoProcessLevelErrors();
+    await expectNoLeakedBackends(applicationName, 1, pid);
+    await expectDisposedClean(engine, applicationName);
+  }
+
   test("(a) killed while idle in the pool, with poolPrePing: the checkout replaces it silently", async () => {
     const { engine, applicationName } = namedEngine({ poolPrePing: true });
     const first = await run(engine.connect());
@@ -228,11 +237,7 @@ forEachServerDriver((target) => {
     expect(await rowIds()).toEqual([1]);
     await run(conn.close());
 
-    await expectPoolServes(engine);
-    await sleep(lateErrorWindowMs);
-    expectNoProcessLevelErrors();
-    await expectNoLeakedBackends(applicationName, 1, pid);
-    await expectDisposedClean(engine, applicationName);
+    await expectEngineRecovered(engine, applicationName, pid);
   });
 
   test("(a) killed while idle in the pool, without pre-ping: the first statement fails, the next checkout works", async () => {
@@ -245,12 +250,8 @@ forEachServerDriver((target) => {
 
     const conn = await run(engine.connect());
     const error = await rejection(run(conn.execute(text(`insert into ${table} values (1)`))));
-    expectDisconnect(error);
-    expect(conn.invalidated).toBe(true);
-    await sleep(lateErrorWindowMs);
-    expectNoProcessLevelErrors();
+    await expectBrokenTransaction(conn, error);
     await run(conn.close());
-    expect(await rowIds()).toEqual([]);
 
     const next = await run(engine.connect());
     expect(await backendPid(next)).not.toBe(pid);
@@ -259,10 +260,7 @@ forEachServerDriver((target) => {
     await run(next.close());
     expect(await rowIds()).toEqual([2]);
 
-    await expectPoolServes(engine);
-    expectNoProcessLevelErrors();
-    await expectNoLeakedBackends(applicationName, 1, pid);
-    await expectDisposedClean(engine, applicationName);
+    await expectEngineRecovered(engine, applicationName, pid);
   });
 
   test("(b) killed mid-statement inside a transaction", async () => {
@@ -275,19 +273,12 @@ forEachServerDriver((target) => {
     await waitUntilRunning(pid, "pg_sleep");
     await kill(pid);
     const error = await sleeping;
-    expectDisconnect(error);
     // The kill ended the statement, not the sleep running out.
     expect(performance.now() - started).toBeLessThan(5000);
-    expect(conn.invalidated).toBe(true);
-    expectNoProcessLevelErrors();
-    expect(await rowIds()).toEqual([]);
+    await expectBrokenTransaction(conn, error);
 
     await expectRollbackThenRecovery(conn, pid);
-    await expectPoolServes(engine);
-    await sleep(lateErrorWindowMs);
-    expectNoProcessLevelErrors();
-    await expectNoLeakedBackends(applicationName, 1, pid);
-    await expectDisposedClean(engine, applicationName);
+    await expectEngineRecovered(engine, applicationName, pid);
   });
 
   test("(c) killed between two statements of a transaction", async () => {
@@ -299,19 +290,12 @@ forEachServerDriver((target) => {
     expectNoProcessLevelErrors();
 
     const error = await rejection(run(conn.execute(text(`insert into ${table} values (2)`))));
-    expectDisconnect(error);
-    expect(conn.invalidated).toBe(true);
-    await sleep(lateErrorWindowMs);
-    expectNoProcessLevelErrors();
     // Neither insert reached a database that kept it (postgres.js left alone would have run the second
     // on a new backend, in autocommit).
-    expect(await rowIds()).toEqual([]);
+    await expectBrokenTransaction(conn, error);
 
     await expectRollbackThenRecovery(conn, pid);
-    await expectPoolServes(engine);
-    expectNoProcessLevelErrors();
-    await expectNoLeakedBackends(applicationName, 1, pid);
-    await expectDisposedClean(engine, applicationName);
+    await expectEngineRecovered(engine, applicationName, pid);
   });
 
   test("(d) killed during a streamed read, after the first batch", async () => {
@@ -322,21 +306,14 @@ forEachServerDriver((target) => {
     const query = text("select g from generate_series(1, 100000) as g");
     const stream = (await run(conn.stream(query))).yieldPer(100);
     const firstBatch = await run(stream.scalars().fetchmany(100));
-    expect(firstBatch).toEqual(Array.from({ length: 100 }, (_, index) => index + 1));
+    expect(firstBatch).toEqual(range(1, 100));
     await kill(pid);
     expectNoProcessLevelErrors();
 
     const error = await rejection(run(stream.scalars().fetchmany(100)));
-    expectDisconnect(error);
-    expect(conn.invalidated).toBe(true);
-    await sleep(lateErrorWindowMs);
-    expectNoProcessLevelErrors();
-    expect(await rowIds()).toEqual([]);
+    await expectBrokenTransaction(conn, error);
 
     await expectRollbackThenRecovery(conn, pid);
-    await expectPoolServes(engine);
-    expectNoProcessLevelErrors();
-    await expectNoLeakedBackends(applicationName, 1, pid);
-    await expectDisposedClean(engine, applicationName);
+    await expectEngineRecovered(engine, applicationName, pid);
   });
 });

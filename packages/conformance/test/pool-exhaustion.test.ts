@@ -1,4 +1,5 @@
 import { type Connection, QueuePool, run, StaticPool, TimeoutError, text } from "@athanor/core";
+import { rejection } from "@athanor/testing";
 import { expect, test } from "vitest";
 import { forEachDriver } from "../src/drivers.ts";
 
@@ -9,16 +10,6 @@ import { forEachDriver } from "../src/drivers.ts";
  */
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** What a promise rejected with; fails the test when it resolved. */
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a rejection, but the promise resolved");
-}
 
 /** The connection is live: it runs a statement and gets the right answer. */
 async function expectWorks(conn: Connection): Promise<void> {

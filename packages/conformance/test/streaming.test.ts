@@ -2,6 +2,7 @@ import { forEachDriver } from "@athanor/conformance";
 import {
   type Connection,
   column,
+  type Engine,
   Integer,
   InvalidRequestError,
   MetaData,
@@ -16,6 +17,7 @@ import {
   Table,
   text,
 } from "@athanor/core";
+import { range, rejection } from "@athanor/testing";
 import { beforeAll, describe, expect, expectTypeOf, test } from "vitest";
 import { heapUsed } from "../src/heap.ts";
 
@@ -39,24 +41,19 @@ const streamOpenMessage =
   "a streamed result is open on this Connection; read it to the end or close() it before running another statement";
 const closedResultMessage = "This result object is closed.";
 
-/** from..to */
-function range(from: number, to: number): number[] {
-  return Array.from({ length: to - from + 1 }, (_, index) => from + index);
-}
-
-/** The error an op's run rejects with; fails the test when it resolved. */
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a rejection, but the promise resolved");
-}
-
 /** The connection takes statements (and answers them right). */
 async function expectUsable(conn: Connection): Promise<void> {
   expect(await run(conn.scalar(text("select 40 + 2")))).toBe(42);
+}
+
+/** The engine's next checkout runs a statement (then goes back to the pool). */
+async function expectNextCheckoutUsable(engine: Engine): Promise<void> {
+  const next = await run(engine.connect());
+  try {
+    await expectUsable(next);
+  } finally {
+    await run(next.close());
+  }
 }
 
 function expectStreamOpenError(error: unknown): void {
@@ -451,12 +448,7 @@ forEachDriver((target) => {
         } finally {
           await run(conn.close());
         }
-        const next = await run(e.connect());
-        try {
-          await expectUsable(next);
-        } finally {
-          await run(next.close());
-        }
+        await expectNextCheckoutUsable(e);
       });
 
       test("committed (the autobegun transaction): later reads raise ResourceClosedError, and the connection works", async () => {
@@ -472,12 +464,7 @@ forEachDriver((target) => {
         } finally {
           await run(conn.close());
         }
-        const next = await run(e.connect());
-        try {
-          await expectUsable(next);
-        } finally {
-          await run(next.close());
-        }
+        await expectNextCheckoutUsable(e);
       });
 
       test("an engine.begin(body) whose body leaves a stream open commits its writes; the stream is closed", async () => {

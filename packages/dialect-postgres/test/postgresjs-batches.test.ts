@@ -1,6 +1,7 @@
 import { type AdaptedConnection, type DriverCursor, IntegrityError, run } from "@athanor/core";
+import { rejection } from "@athanor/testing";
 import { afterAll, afterEach, beforeAll, expect, test } from "vitest";
-import { execute, onPostgres, openConnection, rejection } from "./postgresjs-support.ts";
+import { execute, onPostgres, openConnection } from "./postgresjs-support.ts";
 
 /** executeMany (pipelined) and server-side cursors (DECLARE / FETCH) through the postgres.js driver. */
 

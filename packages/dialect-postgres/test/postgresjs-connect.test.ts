@@ -3,9 +3,10 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { makeUrl, registeredDialect, run } from "@athanor/core";
 import { expect, test } from "vitest";
 import "../src/index.ts";
+import { rejection } from "@athanor/testing";
 import { PostgresJsDialect } from "../src/postgresjs/postgresjs-dialect.ts";
 import type { ParsedSocketOptions } from "../src/postgresjs/socket-guard.ts";
-import { execute, onPostgres, openConnection, rejection } from "./postgresjs-support.ts";
+import { execute, onPostgres, openConnection } from "./postgresjs-support.ts";
 
 /** The dialect's description, and how a connection is opened from a URL and connectArgs. */
 

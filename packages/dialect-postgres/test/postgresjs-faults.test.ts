@@ -1,9 +1,10 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { DBAPIError, run } from "@athanor/core";
+import { rejection } from "@athanor/testing";
 import postgres from "postgres";
 import { afterAll, afterEach, beforeAll, expect, test } from "vitest";
 import { SocketGuard } from "../src/postgresjs/socket-guard.ts";
-import { execute, type Opened, onPostgres, openConnection, rejection } from "./postgresjs-support.ts";
+import { execute, type Opened, onPostgres, openConnection } from "./postgresjs-support.ts";
 
 /**
  * The postgres.js hazards (a silent reconnect that runs the rest of a transaction in autocommit on a

@@ -36,13 +36,3 @@ export function execute(
 export function onPostgres(name: string, define: (db: TestDatabase) => void): void {
   describe(name, () => forPostgresDatabase(define));
 }
-
-/** What an awaited promise rejected with (fails when it resolved). */
-export async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a rejection, but the promise resolved");
-}

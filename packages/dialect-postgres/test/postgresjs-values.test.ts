@@ -1,6 +1,7 @@
 import { type AdaptedConnection, DataError, IntegrityError, ProgrammingError, run } from "@athanor/core";
+import { rejection } from "@athanor/testing";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { execute, onPostgres, openConnection, rejection } from "./postgresjs-support.ts";
+import { execute, onPostgres, openConnection } from "./postgresjs-support.ts";
 
 /** Canonical driver values and parameters through the postgres.js driver, on a real PostgreSQL. */
 

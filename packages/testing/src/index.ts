@@ -7,4 +7,5 @@ export {
   type TestDatabase,
   useDatabase,
 } from "./databases.ts";
+export { range, rejection, thrown } from "./outcomes.ts";
 export { ensurePgliteTemplate, openPgliteFromTemplate } from "./pglite-template.ts";

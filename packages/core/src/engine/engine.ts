@@ -20,7 +20,15 @@ import {
 } from "./engine-options.ts";
 import { declareEvents, type EventTarget, eventHost } from "./events.ts";
 import { type Logger, makeLogger } from "./logging.ts";
-import { NullPool, type Pool, type PoolEvents, type PoolOptions, QueuePool, StaticPool } from "./pool.ts";
+import {
+  NullPool,
+  type Pool,
+  type PoolEvents,
+  type PoolOptions,
+  poolEventNames,
+  QueuePool,
+  StaticPool,
+} from "./pool.ts";
 import type { PoolProxiedConnection } from "./pooled-connection.ts";
 import type { RootTransaction } from "./transaction.ts";
 import { type DatabaseUrl, makeUrl } from "./url.ts";
@@ -220,7 +228,7 @@ export class Engine implements EventTarget<EngineEvents> {
 
   /** @internal Pool-event listeners live on the root engine: the pool it shares dispatches to it. */
   [eventHost](name: string): Engine {
-    return poolEventNames.has(name) ? this.#core.root : this;
+    return poolEvents.has(name) ? this.#core.root : this;
   }
 
   /** Empties the dialect's compiled statement cache. */
@@ -291,24 +299,10 @@ export class Engine implements EventTarget<EngineEvents> {
     if (this.#core.dialect === undefined) this.#core.root.#setUp(factory);
   }
 }
-declareEvents(Engine, [
-  ...connectionEventNames,
-  "connect",
-  "firstConnect",
-  "checkout",
-  "checkin",
-  "reset",
-  "invalidate",
-]);
+declareEvents(Engine, [...connectionEventNames, ...poolEventNames]);
 
-const poolEventNames: ReadonlySet<string> = new Set([
-  "connect",
-  "firstConnect",
-  "checkout",
-  "checkin",
-  "reset",
-  "invalidate",
-]);
+/** Pool events on an engine derived with executionOptions() go to the root engine (they share the pool). */
+const poolEvents: ReadonlySet<string> = new Set(poolEventNames);
 
 const cachedLoggers = new WeakMap<EngineCore, Logger>();
 

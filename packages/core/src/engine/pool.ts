@@ -29,7 +29,14 @@ export interface PoolEvents {
   invalidate(dbapiConnection: AdaptedConnection, record: ConnectionRecord, error: unknown): HandlerResult;
 }
 
-const poolEventNames = ["connect", "firstConnect", "checkout", "checkin", "reset", "invalidate"] as const;
+export const poolEventNames = [
+  "connect",
+  "firstConnect",
+  "checkout",
+  "checkin",
+  "reset",
+  "invalidate",
+] as const;
 
 export interface PoolOptions {
   /** Opens one DBAPI connection. */

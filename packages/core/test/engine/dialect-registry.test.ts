@@ -25,6 +25,7 @@ import {
   text,
   unregisterDialect,
 } from "@athanor/core";
+import { thrown } from "@athanor/testing";
 import { PostgresQueryCompiler } from "kysely";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 
@@ -84,16 +85,6 @@ afterEach(() => {
   for (const name of registeredHere) unregisterDialect(name);
   registeredHere.clear();
 });
-
-/** The error `fn` throws. */
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected an error, nothing was thrown");
-}
 
 describe("registerDialect", () => {
   test.each([

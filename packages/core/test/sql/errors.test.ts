@@ -19,19 +19,9 @@ import {
   Text,
   update,
 } from "@athanor/core";
-import { forEachDatabase } from "@athanor/testing";
+import { forEachDatabase, thrown } from "@athanor/testing";
 import { beforeAll, describe, expect, test } from "vitest";
 import { type Compilable, categories, createFixture, fetchRows, users } from "./schema-fixture.ts";
-
-/** The error `action` throws (failing the test when it throws none). */
-function thrown(action: () => unknown): unknown {
-  try {
-    action();
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected an error, none was thrown");
-}
 
 /** The StatementError compile() raises for `statement`. */
 function statementError(statement: Compilable, params?: Record<string, unknown>): StatementError {
