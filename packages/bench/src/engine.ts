@@ -9,7 +9,7 @@
  * The raw references are postgres.js (prepared statements; its multi-row insert helper) and pg.
  */
 import "@athanor/dialect-postgres";
-import { AsyncEngine } from "@athanor/asyncio";
+import { type AsyncConnection, AsyncEngine } from "@athanor/asyncio";
 import {
   bindparam,
   column,
@@ -68,6 +68,19 @@ function w3Athanor(engine: Engine): () => Promise<unknown> {
         return sum;
       }),
     );
+}
+
+/** W3 through the asyncio facade: `value` reads row `id`'s value column. */
+function w3Facade(
+  engine: Engine,
+  value: (conn: AsyncConnection, id: number) => Promise<number>,
+): () => Promise<unknown> {
+  return () =>
+    AsyncEngine.of(engine).connect(async (conn) => {
+      let sum = 0;
+      for (let id = 1; id <= ROWS; id++) sum += await value(conn, id);
+      return sum;
+    });
 }
 
 function manyAthanor(
@@ -162,42 +175,24 @@ export async function engineBench(): Promise<void> {
     "athanor + pg": { fresh: freshEngine(enginePg), once: w3Athanor(enginePg) },
     "async facade + postgres.js": {
       fresh: freshEngine(engineJs),
-      once: () =>
-        AsyncEngine.of(engineJs).connect(async (conn) => {
-          let sum = 0;
-          for (let id = 1; id <= ROWS; id++) {
-            const row = (
-              await conn.execute(select(items.c.id, items.c.name, items.c.value).where(items.c.id.eq(id)))
-            ).one();
-            sum += row[2] ?? 0;
-          }
-          return sum;
-        }),
+      once: w3Facade(engineJs, async (conn, id) => {
+        const statement = select(items.c.id, items.c.name, items.c.value).where(items.c.id.eq(id));
+        return (await conn.execute(statement)).one()[2] ?? 0;
+      }),
     },
     // Where the facade's time goes: the same loop with the SQL as a string (no statement built or
     // compiled), and with one statement built once and given its id as a parameter.
     "  facade, execDriverSql": {
       fresh: freshEngine(engineJs),
-      once: () =>
-        AsyncEngine.of(engineJs).connect(async (conn) => {
-          let sum = 0;
-          for (let id = 1; id <= ROWS; id++) {
-            const row = (
-              await conn.execDriverSql("select id, name, value from bench_items where id = $1", [id])
-            ).one();
-            sum += Number(row[2]);
-          }
-          return sum;
-        }),
+      once: w3Facade(engineJs, async (conn, id) =>
+        Number(
+          (await conn.execDriverSql("select id, name, value from bench_items where id = $1", [id])).one()[2],
+        ),
+      ),
     },
     "  facade, statement built once": {
       fresh: freshEngine(engineJs),
-      once: () =>
-        AsyncEngine.of(engineJs).connect(async (conn) => {
-          let sum = 0;
-          for (let id = 1; id <= ROWS; id++) sum += (await conn.execute(byId, { id })).one()[2] ?? 0;
-          return sum;
-        }),
+      once: w3Facade(engineJs, async (conn, id) => (await conn.execute(byId, { id })).one()[2] ?? 0),
     },
   };
   const manyWork: Record<string, Workload> = {
