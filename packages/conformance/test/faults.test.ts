@@ -1,5 +1,6 @@
 import {
   type Connection,
+  createEngine,
   DBAPIError,
   type Engine,
   type EngineOptions,
@@ -10,6 +11,7 @@ import {
 } from "@athanor/core";
 import { range, rejection } from "@athanor/testing";
 import { afterAll, beforeAll, beforeEach, expect, test, vi } from "vitest";
+import { CuttingProxy } from "../src/cutting-proxy.ts";
 import { type DriverTarget, forEachServerDriver } from "../src/drivers.ts";
 
 /**
@@ -251,16 +253,64 @@ forEachServerDriver((target) => {
     const conn = await run(engine.connect());
     const error = await rejection(run(conn.execute(text(`insert into ${table} values (1)`))));
     await expectBrokenTransaction(conn, error);
-    await run(conn.close());
-
-    const next = await run(engine.connect());
-    expect(await backendPid(next)).not.toBe(pid);
-    await run(next.execute(text(`insert into ${table} values (2)`)));
-    await run(next.commit());
-    await run(next.close());
-    expect(await rowIds()).toEqual([2]);
-
+    // The statement autobegan a transaction that the disconnect broke: as in SQLAlchemy, the
+    // Connection does not reconnect behind the caller's back until that transaction is rolled back.
+    await expectRollbackThenRecovery(conn, pid);
     await expectEngineRecovered(engine, applicationName, pid);
+  });
+
+  test("(a) killed while idle in the pool, without pre-ping, then an explicit begin(): rollback() first", async () => {
+    const { engine, applicationName } = namedEngine();
+    const first = await run(engine.connect());
+    const pid = await backendPid(first);
+    await run(first.close());
+    await kill(pid);
+    expectNoProcessLevelErrors();
+
+    const conn = await run(engine.connect());
+    const error = await rejection(run(conn.begin()));
+    await expectBrokenTransaction(conn, error);
+    expect(conn.inTransaction()).toBe(true);
+    await expectRollbackThenRecovery(conn, pid);
+    await expectEngineRecovered(engine, applicationName, pid);
+  });
+
+  test("(e) killed before COMMIT: the commit fails with a disconnect and the transaction waits for rollback()", async () => {
+    const { engine, applicationName } = namedEngine();
+    const conn = await run(engine.connect());
+    const pid = await backendPid(conn);
+    await run(conn.execute(text(`insert into ${table} values (1)`)));
+    await kill(pid);
+    expectNoProcessLevelErrors();
+
+    const error = await rejection(run(conn.commit()));
+    await expectBrokenTransaction(conn, error);
+    // Not a silent reconnect into a new transaction: the failed one stays until rollback().
+    expect(conn.inTransaction()).toBe(true);
+    await expectRollbackThenRecovery(conn, pid);
+    await expectEngineRecovered(engine, applicationName, pid);
+  });
+
+  test("(f) the connection dies while it is being set up: a disconnect error with connectionInvalidated", async () => {
+    const server = new URL(target.url);
+    const proxy = await CuttingProxy.start({ host: server.hostname, port: Number(server.port) }, "Z");
+    try {
+      const url = new URL(target.url);
+      url.port = String(proxy.port);
+      const engine = createEngine(url.toString());
+      try {
+        const error = await rejection(run(engine.connect()));
+        expectDisconnect(error);
+        expect(proxy.cuts).toBe(1);
+        expect(engine.pool.checkedout()).toBe(0);
+        await sleep(lateErrorWindowMs);
+        expectNoProcessLevelErrors();
+      } finally {
+        await run(engine.dispose());
+      }
+    } finally {
+      await proxy.close();
+    }
   });
 
   test("(b) killed mid-statement inside a transaction", async () => {

@@ -122,6 +122,22 @@ const byClass: Readonly<Record<string, DbapiClass>> = {
 };
 
 /**
+ * PostgreSQL answered COMMIT with the command tag ROLLBACK: a statement of the transaction had failed
+ * (its error caught and ignored), so the server rolled everything back. Raised as the error the
+ * failed transaction would have given (25P02, in_failed_sql_transaction), as pgjdbc does.
+ */
+export function commitRolledBack(): InternalError {
+  const orig = Object.assign(
+    new Error(
+      "COMMIT was answered with ROLLBACK: the transaction had failed before it (a statement's error was " +
+        "caught and the transaction went on), so PostgreSQL rolled it back and nothing of it was written",
+    ),
+    { code: "25P02" },
+  );
+  return new InternalError({ orig, statement: "COMMIT" });
+}
+
+/**
  * Wraps a driver's error in the DBAPI class its SQLSTATE names. An error without a SQLSTATE is an
  * OperationalError when it is a disconnect (the caller knows, from the dialect), else an
  * InterfaceError. An error already wrapped is returned as it is.

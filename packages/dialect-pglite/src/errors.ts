@@ -11,6 +11,23 @@ export class PgliteConnectionClosedError extends Error {
   }
 }
 
+/**
+ * The engine's in-memory database was dropped with its connection (invalidated, not closed): an
+ * in-memory PGlite cannot be reopened with its data, so every later checkout raises this rather than
+ * silently open a new, empty database. Create a new engine, or use a data directory.
+ */
+export class PgliteDatabaseLostError extends Error {
+  override name = "PgliteDatabaseLostError";
+
+  constructor() {
+    super(
+      "the in-memory PGlite database of this engine was lost: its connection was dropped (invalidated) " +
+        "rather than closed, and an in-memory database cannot be reopened with its data. Create a new " +
+        "engine, or give a data directory (postgresql+pglite:///path) to keep data across connections",
+    );
+  }
+}
+
 /** What PGlite throws for any call on an instance after `close()`. */
 export const pgliteClosedMessage = "PGlite is closed";
 

@@ -3,6 +3,6 @@ import { PgliteDialect } from "./pglite-dialect.ts";
 
 registerDialect("postgresql+pglite", (options) => new PgliteDialect(options));
 
-export { PgliteConnectionClosedError } from "./errors.ts";
+export { PgliteConnectionClosedError, PgliteDatabaseLostError } from "./errors.ts";
 export { PgliteConnection } from "./pglite-connection.ts";
 export { PgliteDialect };

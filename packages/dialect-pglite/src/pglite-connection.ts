@@ -22,6 +22,8 @@ export interface PgliteConnectionOptions {
   readonly owned: boolean;
   /** Called once the owned instance has closed (or failed to). */
   readonly onClosed?: (() => void) | undefined;
+  /** Called when the owned instance is dropped by terminate() (not closed politely). */
+  readonly onTerminated?: (() => void) | undefined;
 }
 
 /**
@@ -32,8 +34,15 @@ export interface PgliteConnectionOptions {
 export class PgliteConnection implements DriverConnection {
   readonly driverConnection: PGlite;
   readonly owned: boolean;
+  /**
+   * A statement cannot be interrupted: it runs to its end in WebAssembly, on the main thread, and
+   * the session lives on. So an abort takes effect between statements, and core keeps the connection
+   * (waiting for the statement, then rolling back) instead of dropping it with its in-memory data.
+   */
+  readonly keepsSessionOnCancel = true;
   #open: PGlite | undefined;
   readonly #onClosed: (() => void) | undefined;
+  readonly #onTerminated: (() => void) | undefined;
   #closing: Promise<void> | undefined;
   /** Canonical parsers by type OID, extended with array types learned from the catalog. */
   readonly #parsers: Record<number, TextParser> = canonicalParsers();
@@ -45,6 +54,7 @@ export class PgliteConnection implements DriverConnection {
     this.#open = pglite;
     this.owned = options.owned;
     this.#onClosed = options.onClosed;
+    this.#onTerminated = options.onTerminated;
   }
 
   get closed(): boolean {
@@ -60,6 +70,7 @@ export class PgliteConnection implements DriverConnection {
       returnsRows: result.fields.length > 0 || result.rows.length > 0,
       // From the command tag: rows affected or returned; none for DDL, SHOW, BEGIN...
       rowcount: result.rowCount,
+      command: commandOf(result),
     };
   }
 
@@ -104,11 +115,16 @@ export class PgliteConnection implements DriverConnection {
     const pglite = this.#open;
     if (pglite === undefined) return;
     this.#open = undefined;
-    if (this.owned) this.#closeInstance(pglite).catch(() => {});
+    if (!this.owned) return;
+    this.#onTerminated?.();
+    this.#closeInstance(pglite).catch(() => {});
   }
 
   /** One statement through PGlite's extended protocol, with rows in canonical values. */
   async query(sql: string, params: readonly unknown[]): Promise<Results<unknown[]>> {
+    // PGlite answers through microtasks only: without a turn of the event loop between statements, a
+    // run of them would starve timers and other IO (an AbortSignal.timeout could never fire).
+    await yieldToEventLoop();
     const pglite = this.#instance();
     const result = await pglite.query<unknown[]>(sql, toDriverParams(params), {
       rowMode: "array",
@@ -183,6 +199,16 @@ export class PgliteConnection implements DriverConnection {
     this.#parsers[oid] = parser;
     return parser;
   }
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** The command tag's verb: PGlite reports it on each result, though its types do not declare it. */
+function commandOf(result: Results<unknown[]>): string | undefined {
+  const command = (result as { command?: unknown }).command;
+  return typeof command === "string" ? command : undefined;
 }
 
 /** A server-side cursor: `DECLARE ... NO SCROLL CURSOR`, read with `FETCH FORWARD n`. */

@@ -10,7 +10,7 @@ import {
   PostgresDriverDialect,
 } from "@athanor/core";
 import { PGlite, type PGliteOptions } from "@electric-sql/pglite";
-import { PgliteConnectionClosedError, pgliteClosedMessage } from "./errors.ts";
+import { PgliteConnectionClosedError, PgliteDatabaseLostError, pgliteClosedMessage } from "./errors.ts";
 import { PgliteConnection, sessionSetupSql } from "./pglite-connection.ts";
 
 /**
@@ -39,6 +39,8 @@ export class PgliteDialect extends PostgresDriverDialect {
     maxParameters: 65535,
   };
   override readonly defaultPoolClass: PoolClassName = "static";
+  /** Set once an in-memory instance this dialect opened was dropped: its data cannot come back. */
+  #inMemoryLost = false;
 
   constructor(options: DialectOptions) {
     super(options);
@@ -51,6 +53,9 @@ export class PgliteDialect extends PostgresDriverDialect {
     if (given !== undefined) return connectGiven(given, params.url, options);
 
     const dataDir = dataDirOf(params.url, options);
+    const inMemory = dataDir === undefined || isInMemory(dataDir);
+    // Never a new, empty database in place of one that was lost: fail, every time.
+    if (inMemory && this.#inMemoryLost) throw new PgliteDatabaseLostError();
     const lock = dataDir !== undefined && !isInMemory(dataDir) ? dataDir : undefined;
     if (lock !== undefined) {
       if (dataDirsInUse.has(lock)) {
@@ -68,7 +73,15 @@ export class PgliteDialect extends PostgresDriverDialect {
     try {
       pglite = await PGlite.create(pgliteOptions({ ...options, dataDir }));
       await pglite.exec(sessionSetupSql);
-      return new PgliteConnection(pglite, { owned: true, onClosed: release });
+      return new PgliteConnection(pglite, {
+        owned: true,
+        onClosed: release,
+        onTerminated: inMemory
+          ? () => {
+              this.#inMemoryLost = true;
+            }
+          : undefined,
+      });
     } catch (error) {
       await pglite?.close().catch(() => {});
       release();

@@ -33,28 +33,40 @@ describe("results", () => {
 
   it("rowcount and returnsRows for each kind of statement", async () => {
     const insert = await db.execute("INSERT INTO items VALUES (1, 'a'), (2, 'b'), (3, 'c')");
-    expect(insert).toEqual({ rows: [], fields: [], returnsRows: false, rowcount: 3 });
+    expect(insert).toEqual({ rows: [], fields: [], returnsRows: false, rowcount: 3, command: "INSERT" });
 
     const select = await db.execute("SELECT id FROM items ORDER BY id");
-    expect(select).toEqual({ rows: [[1], [2], [3]], fields: ["id"], returnsRows: true, rowcount: 3 });
+    expect(select).toEqual({
+      rows: [[1], [2], [3]],
+      fields: ["id"],
+      returnsRows: true,
+      rowcount: 3,
+      command: "SELECT",
+    });
 
     const none = await db.execute("SELECT id FROM items WHERE id > 10");
-    expect(none).toEqual({ rows: [], fields: ["id"], returnsRows: true, rowcount: 0 });
+    expect(none).toEqual({ rows: [], fields: ["id"], returnsRows: true, rowcount: 0, command: "SELECT" });
 
     const update = await db.execute("UPDATE items SET name = name || '!' WHERE id >= $1", [2]);
-    expect(update).toEqual({ rows: [], fields: [], returnsRows: false, rowcount: 2 });
+    expect(update).toEqual({ rows: [], fields: [], returnsRows: false, rowcount: 2, command: "UPDATE" });
 
     const returning = await db.execute("UPDATE items SET name = 'z' WHERE id = 1 RETURNING id, name");
-    expect(returning).toEqual({ rows: [[1, "z"]], fields: ["id", "name"], returnsRows: true, rowcount: 1 });
+    expect(returning).toEqual({
+      rows: [[1, "z"]],
+      fields: ["id", "name"],
+      returnsRows: true,
+      rowcount: 1,
+      command: "UPDATE",
+    });
 
     const deleted = await db.execute("DELETE FROM items WHERE id IN (1, 2)");
-    expect(deleted).toEqual({ rows: [], fields: [], returnsRows: false, rowcount: 2 });
+    expect(deleted).toEqual({ rows: [], fields: [], returnsRows: false, rowcount: 2, command: "DELETE" });
 
     const deleteNone = await db.execute("DELETE FROM items WHERE id = 99");
     expect(deleteNone.rowcount).toBe(0);
 
     const ddl = await db.execute("CREATE INDEX items_name ON items (name)");
-    expect(ddl).toEqual({ rows: [], fields: [], returnsRows: false, rowcount: undefined });
+    expect(ddl).toEqual({ rows: [], fields: [], returnsRows: false, rowcount: undefined, command: "CREATE" });
 
     const show = await db.execute("SHOW DateStyle");
     expect(show).toEqual({
@@ -62,6 +74,7 @@ describe("results", () => {
       fields: ["DateStyle"],
       returnsRows: true,
       rowcount: undefined,
+      command: "SHOW",
     });
 
     const empty = await db.execute("");
@@ -71,7 +84,7 @@ describe("results", () => {
   it("a SELECT of no columns still returns its rows", async () => {
     await db.execute("INSERT INTO items VALUES (1, 'a'), (2, 'b')");
     const result = await db.execute("SELECT FROM items");
-    expect(result).toEqual({ rows: [[], []], fields: [], returnsRows: true, rowcount: 2 });
+    expect(result).toEqual({ rows: [[], []], fields: [], returnsRows: true, rowcount: 2, command: "SELECT" });
   });
 
   it("transaction statements core sends go through execute", async () => {

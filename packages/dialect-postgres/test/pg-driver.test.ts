@@ -52,18 +52,30 @@ onPostgres("pg driver results", (db) => {
 
   test("rows are arrays in field order; duplicate column names survive", async () => {
     const result = await run(conn.execute("select 1 as a, 'x' as a, 3 as b"));
-    expect(result).toEqual({ rows: [[1, "x", 3]], fields: ["a", "a", "b"], returnsRows: true, rowcount: 1 });
+    expect(result).toEqual({
+      rows: [[1, "x", 3]],
+      fields: ["a", "a", "b"],
+      returnsRows: true,
+      rowcount: 1,
+      command: "SELECT",
+    });
   });
 
   test("rowcount and returnsRows for select, insert, update, delete, DDL, SHOW", async () => {
     const insert = await run(
       conn.execute("insert into items values ($1, $2), ($3, $4), (3, 'c')", [1, "a", 2, "b"]),
     );
-    expect(insert).toEqual({ rows: [], fields: [], returnsRows: false, rowcount: 3 });
+    expect(insert).toEqual({ rows: [], fields: [], returnsRows: false, rowcount: 3, command: "INSERT" });
     const select = await run(conn.execute("select id from items order by id"));
     expect(select).toMatchObject({ rows: [[1], [2], [3]], returnsRows: true, rowcount: 3 });
     const none = await run(conn.execute("select id, name from items where id > $1", [99]));
-    expect(none).toEqual({ rows: [], fields: ["id", "name"], returnsRows: true, rowcount: 0 });
+    expect(none).toEqual({
+      rows: [],
+      fields: ["id", "name"],
+      returnsRows: true,
+      rowcount: 0,
+      command: "SELECT",
+    });
     expect(await run(conn.execute("update items set name = name || '!' where id < 3"))).toMatchObject({
       returnsRows: false,
       rowcount: 2,
@@ -73,6 +85,7 @@ onPostgres("pg driver results", (db) => {
       fields: ["id", "name"],
       returnsRows: true,
       rowcount: 1,
+      command: "UPDATE",
     });
     expect(await run(conn.execute("delete from items where id = 1"))).toMatchObject({ rowcount: 1 });
     expect(await run(conn.execute("delete from items where id = 1"))).toMatchObject({ rowcount: 0 });
@@ -81,12 +94,14 @@ onPostgres("pg driver results", (db) => {
       fields: [],
       returnsRows: false,
       rowcount: undefined,
+      command: "CREATE",
     });
     expect(await run(conn.execute("show DateStyle"))).toEqual({
       rows: [["ISO, MDY"]],
       fields: ["DateStyle"],
       returnsRows: true,
       rowcount: undefined,
+      command: "SHOW",
     });
   });
 
@@ -96,6 +111,7 @@ onPostgres("pg driver results", (db) => {
       fields: ["two", "three"],
       returnsRows: true,
       rowcount: 1,
+      command: "SELECT",
     });
   });
 

@@ -1,6 +1,6 @@
-import { DBAPIError, wrapDriverError } from "../driver-errors.ts";
+import { commitRolledBack, DBAPIError, wrapDriverError } from "../driver-errors.ts";
 import { AthanorError, InvalidRequestError } from "../errors.ts";
-import { CallAsyncRequest } from "../runtime/call-async.ts";
+import { CallAsyncRequest, callAsync } from "../runtime/call-async.ts";
 import { op, opCall } from "../runtime/gen-op.ts";
 import type { Instruction, Op } from "../runtime/instruction.ts";
 import { IORequest } from "../runtime/io-request.ts";
@@ -33,6 +33,8 @@ export class DriverRequest<T = unknown> extends IORequest<T> {
   declare readonly params: unknown;
   declare readonly cursor: DriverCursor | undefined;
   declare private performed: boolean;
+  /** The driver's promise, once performed: a cancelled call on a driver that keeps its session is waited for. */
+  declare inFlight: PromiseLike<unknown> | undefined;
 
   constructor(
     kind: DriverRequestKind,
@@ -45,6 +47,7 @@ export class DriverRequest<T = unknown> extends IORequest<T> {
     this.kind = kind;
     this.connection = connection;
     this.performed = false;
+    this.inFlight = undefined;
     this.sql = sql;
     this.params = params;
     this.cursor = cursor;
@@ -52,7 +55,14 @@ export class DriverRequest<T = unknown> extends IORequest<T> {
 
   perform(): T | PromiseLike<T> {
     this.performed = true;
-    return this.connection.perform(this) as PromiseLike<T>;
+    const answer = this.connection.perform(this) as PromiseLike<T>;
+    this.inFlight = answer;
+    return answer;
+  }
+
+  /** COMMIT is never cut short: once sent, the caller must learn whether it happened. */
+  override get interruptible(): boolean {
+    return this.kind !== "commit";
   }
 
   /**
@@ -70,28 +80,61 @@ export class DriverRequest<T = unknown> extends IORequest<T> {
   }
 }
 
-/** Opens a driver connection through the dialect; answered with an AdaptedConnection. */
+/** How a ConnectRequest opens its driver connection: the dialect's connect, or the engine's `creator`. */
+export type OpenDriverConnection = (signal: AbortSignal) => Promise<DriverConnection>;
+
+/**
+ * Opens a driver connection; answered with an AdaptedConnection. Cancelling it aborts the signal the
+ * opener got; a connection that opens anyway after its run gave up is dropped, never left open.
+ */
 export class ConnectRequest extends IORequest<AdaptedConnection> {
   declare readonly kind: "connect";
   declare readonly dialect: Dialect;
-  declare readonly params: ConnectParams;
+  /** What the dialect's connect is given (its signal apart); undefined for a `creator`. */
+  declare readonly params: ConnectParams | undefined;
+  declare readonly open: OpenDriverConnection;
+  declare private controller: AbortController | undefined;
 
-  constructor(dialect: Dialect, params: ConnectParams) {
+  /** Through the dialect's `connect(params)`, or through an opener of its own (the engine's `creator`). */
+  constructor(dialect: Dialect, how: ConnectParams | OpenDriverConnection) {
     super();
     this.kind = "connect";
     this.dialect = dialect;
-    this.params = params;
+    this.params = typeof how === "function" ? undefined : how;
+    this.open = typeof how === "function" ? how : (signal) => dialect.connect({ ...how, signal });
+    this.controller = undefined;
   }
 
   perform(): PromiseLike<AdaptedConnection> {
-    return this.dialect.connect(this.params).then(
+    this.controller = new AbortController();
+    let opening: Promise<DriverConnection>;
+    try {
+      opening = Promise.resolve(this.open(this.controller.signal));
+    } catch (error) {
+      opening = Promise.reject(error);
+    }
+    return opening.then(
       (driver) => new AdaptedConnection(this.dialect, driver),
       (error: unknown) => {
         // A usage error (a bad URL parameter, say) is not a driver failure: it passes through.
         if (error instanceof AthanorError) throw error;
-        throw wrapDriverError({ orig: error, disconnect: true });
+        // A connection lost while being set up is as invalidated as one lost later (SQLAlchemy sets
+        // connection_invalidated from is_disconnect for connect errors too).
+        throw wrapDriverError({
+          orig: error,
+          disconnect: true,
+          connectionInvalidated: this.dialect.isDisconnect(error),
+        });
       },
     );
+  }
+
+  override cancel(reason: unknown): void {
+    this.controller?.abort(reason);
+  }
+
+  override abandoned(connection: AdaptedConnection): void {
+    connection.invalidate(new Error("opened for a checkout that was cancelled meanwhile"));
   }
 }
 
@@ -122,6 +165,12 @@ export class AdaptedConnection {
   /** Set when the connection was found dead or was dropped: the error every later call raises. */
   declare private deadReason: DBAPIError | undefined;
   declare private closedPolitely: boolean;
+  /**
+   * Set while a cancelled call may still be running on a driver that keeps its session through a
+   * cancel (`DriverConnection.keepsSessionOnCancel`): settles when that call ends. Until reset(),
+   * the connection takes no other call: its transaction, if any, is lost.
+   */
+  declare private interruption: Promise<void> | undefined;
 
   constructor(dialect: Dialect, driver: DriverConnection) {
     this.dialect = dialect;
@@ -129,6 +178,7 @@ export class AdaptedConnection {
     this.inTransaction = false;
     this.deadReason = undefined;
     this.closedPolitely = false;
+    this.interruption = undefined;
   }
 
   /** The driver's own connection object. */
@@ -143,6 +193,19 @@ export class AdaptedConnection {
 
   get closed(): boolean {
     return this.closedPolitely || this.deadReason !== undefined;
+  }
+
+  /**
+   * A call was cancelled mid-flight on a driver that keeps its session (PGlite: the statement runs
+   * to its end in WebAssembly): the connection lives, but must be reset() before its next use.
+   */
+  get interrupted(): boolean {
+    return this.interruption !== undefined;
+  }
+
+  /** Live and not interrupted: a call may go out now. */
+  get usable(): boolean {
+    return this.deadReason === undefined && this.interruption === undefined && !this.closedPolitely;
   }
 
   execute(sql: string, params: readonly unknown[] = []): DriverRequest<DriverResult> {
@@ -174,12 +237,37 @@ export class AdaptedConnection {
     return opCall(beginBody, this, [new DriverRequest<void>("begin", this, sql)]);
   }
 
+  /** COMMIT; PostgreSQL answering it with ROLLBACK (the transaction had failed) raises InternalError. */
   commit(): Op<void> {
-    return opCall(endBody, this, [new DriverRequest<void>("commit", this, controlSql.commit)]);
+    return opCall(endBody, this, [
+      new DriverRequest<DriverResult | undefined>("commit", this, controlSql.commit),
+    ]);
   }
 
   rollback(): Op<void> {
-    return opCall(endBody, this, [new DriverRequest<void>("rollback", this, controlSql.rollback)]);
+    return opCall(endBody, this, [
+      new DriverRequest<DriverResult | undefined>("rollback", this, controlSql.rollback),
+    ]);
+  }
+
+  /**
+   * Rolls back whatever may be open. After an interruption it first waits for the cancelled call to
+   * end, then always sends ROLLBACK (harmless outside a transaction): the cancelled call may have
+   * begun one that nobody knows of.
+   */
+  reset(): Op<void> {
+    const connection = this;
+    return op(function* reset() {
+      const interruption = connection.interruption;
+      if (interruption !== undefined) {
+        yield* callAsync(function awaitCancelledCall() {
+          return interruption;
+        });
+        if (connection.interruption === interruption) connection.interruption = undefined;
+        connection.inTransaction = true;
+      }
+      if (connection.inTransaction) yield* connection.rollback();
+    });
   }
 
   savepoint(name: string): DriverRequest<void> {
@@ -241,6 +329,14 @@ export class AdaptedConnection {
     if (request.kind === "close" && this.deadReason !== undefined) return undefined;
     if (this.deadReason !== undefined) throw this.deadReason;
     if (this.closedPolitely) throw new InvalidRequestError("this DBAPI connection is closed");
+    const interruption = this.interruption;
+    if (interruption !== undefined) {
+      // Closing waits for the cancelled call; anything else would run beside it, in a lost transaction.
+      if (request.kind === "close") return interruption.then(() => this.perform(request));
+      throw new InvalidRequestError(
+        "a cancelled call may still be running on this DBAPI connection; reset() it (which waits for that call and rolls back) before using it again",
+      );
+    }
     const driver = this.driver;
     let pending: Promise<unknown>;
     switch (request.kind) {
@@ -289,8 +385,26 @@ export class AdaptedConnection {
     return wrapped;
   }
 
-  /** The run was aborted while `request` was in flight: cancel it on the server, then drop the connection. */
-  cancelled(_request: DriverRequest, reason: unknown): void {
+  /**
+   * The run was aborted while `request` was in flight. A driver that keeps its session through a
+   * cancel lets the call finish and the connection is interrupted (reset() before reuse: never
+   * dropped, which for an in-memory database would drop the data). Any other is asked to cancel the
+   * statement on the server, then dropped: its state can no longer be known.
+   */
+  cancelled(request: DriverRequest, reason: unknown): void {
+    if (
+      this.driver.keepsSessionOnCancel === true &&
+      this.deadReason === undefined &&
+      request.kind !== "close"
+    ) {
+      const inFlight = request.inFlight;
+      const previous = this.interruption;
+      this.interruption = Promise.all([previous, inFlight]).then(
+        () => {},
+        () => {},
+      );
+      return;
+    }
     const cancel = this.driver.cancel?.();
     cancel?.then(undefined, () => {});
     this.invalidate(reason ?? new Error("the call was cancelled"));
@@ -309,10 +423,13 @@ function* beginBody(
 
 function* endBody(
   this: AdaptedConnection,
-  request: DriverRequest<void>,
+  request: DriverRequest<DriverResult | undefined>,
 ): Generator<Instruction, void, unknown> {
   try {
-    yield* request;
+    const result = yield* request;
+    // An aborted transaction (a statement failed in it) answers COMMIT with the tag ROLLBACK and no
+    // error: nothing was written, and the caller must hear so.
+    if (request.kind === "commit" && result?.command === "ROLLBACK") throw commitRolledBack();
   } catch (error) {
     // The server ends the transaction even when COMMIT fails (it rolls back). A failure the server
     // did not report (no SQLSTATE) leaves the transaction's state unknown: never reuse that connection.

@@ -44,6 +44,14 @@ export { connectionEventNames } from "./connection-types.ts";
 
 type Body<T, A> = (arg: A) => Iterator<Instruction, T, unknown>;
 
+/** SQLAlchemy's message for a statement on a connection whose transaction was invalidated with it. */
+const invalidTransaction =
+  "Can't reconnect until invalid transaction is rolled back.  Please rollback() fully before proceeding";
+
+/** SQLAlchemy's message for a statement in a transaction that failed (its BEGIN or COMMIT, say). */
+const inactiveTransaction =
+  "This connection is on an inactive transaction.  Please rollback() fully before proceeding";
+
 const closedTransactionInContext =
   "Can't operate on closed transaction inside context manager.  Please complete the context manager before emitting further commands.";
 
@@ -65,6 +73,8 @@ export class Connection implements EventTarget<ConnectionEvents> {
   #options: ExecutionOptions;
   #closed = false;
   #invalidated = false;
+  /** Why the last reconnect failed, while this connection holds no DBAPI connection because of it. */
+  #reconnectFailure: unknown = undefined;
   #savepointCounter = 0;
   #stream: StreamingResult | undefined = undefined;
   readonly #eventTargets: readonly object[];
@@ -88,9 +98,13 @@ export class Connection implements EventTarget<ConnectionEvents> {
     return this.#closed;
   }
 
-  /** The DBAPI connection was invalidated; a new one is checked out at the next use (after a rollback). */
+  /**
+   * The DBAPI connection was invalidated (or a reconnect after that failed, leaving none); a new one
+   * is checked out at the next use (after a rollback).
+   */
   get invalidated(): boolean {
-    return this.#invalidated || this.#proxied?.isValid === false;
+    if (this.#closed) return false;
+    return this.#invalidated || this.#proxied === undefined || !this.#proxied.isValid;
   }
 
   /** Storage tied to the DBAPI connection (kept across checkouts of it). */
@@ -330,25 +344,57 @@ export class Connection implements EventTarget<ConnectionEvents> {
       nested.state = how === "commit" ? "committed" : "rolledBack";
     }
     this.#nested = undefined;
-    this.#transaction = undefined;
-    transaction.state = how === "commit" ? "committed" : "rolledBack";
+    if (how === "rollback") {
+      // Over before the ROLLBACK goes out: whatever becomes of it (an error, an abort), the
+      // transaction is gone (the server ends it, or the connection is dropped or reset).
+      this.#transaction = undefined;
+      transaction.state = "rolledBack";
+    }
     // A server-side cursor lives in its transaction: a stream still open ends here, its cursor
     // closed first (a driver may refuse COMMIT while a cursor holds the connection).
     yield* this.endStream();
     if (anyListening(how)) yield* dispatch(this.#eventTargets, how, [this]);
-    const dbapi = this.#proxied?.record.dbapiConnection;
-    if (this.#invalidated || dbapi === undefined || dbapi.invalidated) {
-      // The DBAPI connection is gone, and its transaction with it: rolling back only clears our state.
-      if (how === "commit")
+    const dbapi = this.#proxied?.connection;
+    if (this.#invalidated || dbapi === undefined || !dbapi.usable) {
+      if (how === "commit") {
+        // The transaction is lost with its connection: it stays, deactivated, until rollback().
+        transaction.state = "deactivated";
         throw new PendingRollbackError(
-          "the connection was invalidated; its transaction is lost and can't be committed",
+          dbapi?.interrupted === true && !this.#invalidated
+            ? "a call in this transaction was cancelled; the transaction is lost and can't be committed"
+            : "the connection was invalidated; its transaction is lost and can't be committed",
         );
+      }
+      // A cancelled call may still run on a connection that survived it: wait for it and roll back.
+      // A dropped connection took its transaction with it: rolling back only clears our state.
+      if (dbapi?.interrupted === true && !this.#invalidated) yield* this.guard(dbapi.reset(), "ROLLBACK");
       this.#invalidated = false;
       return;
     }
-    if (!dbapi.inTransaction) return; // AUTOCOMMIT, or nothing was ever sent
+    if (!dbapi.inTransaction) {
+      // AUTOCOMMIT, or nothing was ever sent.
+      this.finishRoot(transaction, how);
+      return;
+    }
     this.log(how === "commit" ? "COMMIT" : "ROLLBACK");
-    yield* this.guard(how === "commit" ? dbapi.commit() : dbapi.rollback(), how.toUpperCase());
+    if (how === "rollback") {
+      yield* this.guard(dbapi.rollback(), "ROLLBACK");
+      return;
+    }
+    try {
+      yield* this.guard(dbapi.commit(), "COMMIT");
+    } catch (error) {
+      // As in SQLAlchemy: a failed COMMIT leaves the transaction on the connection, deactivated, so
+      // the next statement raises PendingRollbackError until rollback() (never a silent new transaction).
+      transaction.state = "deactivated";
+      throw error;
+    }
+    this.finishRoot(transaction, "commit");
+  }
+
+  private finishRoot(transaction: Transaction, how: "commit" | "rollback"): void {
+    if (this.#transaction === transaction) this.#transaction = undefined;
+    transaction.state = how === "commit" ? "committed" : "rolledBack";
   }
 
   private *endNested(
@@ -366,12 +412,15 @@ export class Connection implements EventTarget<ConnectionEvents> {
     const name = nested.savepointName;
     const event = how === "commit" ? "releaseSavepoint" : "rollbackSavepoint";
     if (anyListening(event)) yield* dispatch(this.#eventTargets, event, [this, name]);
-    if (this.invalidated) {
+    const live = this.liveDbapi();
+    if (live === undefined) {
+      // The connection was dropped or interrupted: the root transaction is lost with it.
+      if (this.#transaction !== undefined) this.#transaction.state = "deactivated";
       if (how === "commit")
         throw new PendingRollbackError("the connection was invalidated; roll back the transaction");
       return;
     }
-    const dbapi = yield* this.dbapi();
+    const dbapi = live;
     const sql = how === "commit" ? `RELEASE SAVEPOINT ${name}` : `ROLLBACK TO SAVEPOINT ${name}`;
     this.log(sql);
     yield* this.guard(how === "commit" ? dbapi.releaseSavepoint(name) : dbapi.rollbackToSavepoint(name), sql);
@@ -446,21 +495,26 @@ export class Connection implements EventTarget<ConnectionEvents> {
   *dbapiInTransaction(): Generator<Instruction, AdaptedConnection, unknown> {
     this.checkUsable();
     this.checkNoStream();
-    if (this.#transaction === undefined) yield* this.autobegin();
+    const transaction = this.#transaction;
+    if (transaction === undefined) yield* this.autobegin();
+    else if (transaction.state === "deactivated" && !this.invalidated)
+      throw new PendingRollbackError(inactiveTransaction);
     return this.liveDbapi() ?? (yield* this.dbapi());
   }
 
   /** @internal The DBAPI connection when it is live and usable as is (no reconnect needed). */
   liveDbapi(): AdaptedConnection | undefined {
     if (this.#invalidated || this.#closed) return undefined;
-    const current = this.#proxied?.record.dbapiConnection;
-    return current !== undefined && !current.invalidated ? current : undefined;
+    const current = this.#proxied?.connection;
+    return current?.usable ? current : undefined;
   }
 
-  /** @internal Whether the statement path may skip its checks: open, no stream, in a transaction. */
+  /** @internal Whether the statement path may skip its checks: open, no stream, in an active transaction. */
   get readyForStatement(): boolean {
     return (
-      this.#transaction !== undefined && this.#stream === undefined && this.#contextTransaction === undefined
+      this.#transaction?.state === "active" &&
+      this.#stream === undefined &&
+      this.#contextTransaction === undefined
     );
   }
 
@@ -540,8 +594,14 @@ export class Connection implements EventTarget<ConnectionEvents> {
   }
 
   private raw(): PoolProxiedConnection {
-    if (this.#closed || this.#proxied === undefined)
-      throw new ResourceClosedError("This Connection is closed");
+    if (this.#closed) throw new ResourceClosedError("This Connection is closed");
+    if (this.#proxied === undefined) {
+      const failure = this.#reconnectFailure;
+      const reason = failure instanceof Error ? ` (${failure.name}: ${failure.message})` : "";
+      throw new InvalidRequestError(
+        `This Connection was invalidated and its reconnect failed${reason}: it holds no DBAPI connection; its next statement tries to reconnect again`,
+      );
+    }
     return this.#proxied;
   }
 
@@ -559,21 +619,42 @@ export class Connection implements EventTarget<ConnectionEvents> {
     if (context !== undefined && !context.isActive) throw new InvalidRequestError(closedTransactionInContext);
   }
 
-  /** The live DBAPI connection: after an invalidation (and the rollback it requires), a fresh checkout. */
+  /**
+   * The live DBAPI connection: after an interruption, the same one once reset; after an invalidation
+   * (and the rollback it requires), a fresh checkout. The dead checkout is given back before the new
+   * one is taken, so until that succeeds this Connection holds nothing: a failed or aborted reconnect
+   * leaves it invalidated, never on a DBAPI connection its old slot now serves to someone else.
+   */
   private *dbapi(): Generator<Instruction, AdaptedConnection, unknown> {
-    const proxied = this.raw();
-    const current = proxied.record.dbapiConnection;
-    if (current !== undefined && !current.invalidated && !this.#invalidated) return current;
-    if (this.#transaction !== undefined) {
-      throw new PendingRollbackError(
-        "Can't reconnect until invalid transaction is rolled back.  Please rollback() fully before proceeding",
-      );
+    if (this.#closed) throw new ResourceClosedError("This Connection is closed");
+    const proxied = this.#proxied;
+    const current = proxied?.connection;
+    if (current?.usable && !this.#invalidated) return current;
+    const transaction = this.#transaction;
+    if (transaction !== undefined) {
+      transaction.state = "deactivated";
+      throw new PendingRollbackError(invalidTransaction);
     }
-    // Reconnect: give the dead checkout back and take a new one.
+    if (current?.interrupted && !this.#invalidated) {
+      // A cancelled call may still run on a connection that survived it: wait for it, roll back, go on.
+      yield* this.guard(current.reset(), "ROLLBACK");
+      return current;
+    }
+    // Reconnect: give the dead checkout back, then take a new one.
+    this.#invalidated = true;
+    this.#proxied = undefined;
+    if (proxied !== undefined) yield* proxied.close();
+    let fresh: PoolProxiedConnection;
+    try {
+      fresh = yield* this.engine.pool.connect();
+    } catch (error) {
+      this.#reconnectFailure = error;
+      throw error;
+    }
+    this.#proxied = fresh;
     this.#invalidated = false;
-    yield* proxied.close();
-    this.#proxied = yield* this.engine.pool.connect();
-    return this.#proxied.dbapiConnection;
+    this.#reconnectFailure = undefined;
+    return fresh.dbapiConnection;
   }
 
   /** Closes a stream left open (quietly, without IO when the connection is gone). */
@@ -612,7 +693,9 @@ export class Connection implements EventTarget<ConnectionEvents> {
     try {
       yield* this.guard(dbapi.begin(isolation), "BEGIN");
     } catch (error) {
-      this.#transaction = undefined;
+      // As in SQLAlchemy, where the DBAPI begins on the first statement: the failed transaction stays,
+      // deactivated, until rollback(); the connection does not start over behind the caller's back.
+      transaction.state = "deactivated";
       throw error;
     }
     return transaction;

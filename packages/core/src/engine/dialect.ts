@@ -29,6 +29,11 @@ export interface ConnectParams {
   readonly url: DatabaseUrl;
   /** `connectArgs` of createEngine, passed through to the driver untouched. */
   readonly connectArgs: Readonly<Record<string, unknown>>;
+  /**
+   * Aborted when the checkout that asked for the connection was cancelled: stop connecting if the
+   * driver can (a connection that opens anyway is dropped by core).
+   */
+  readonly signal?: AbortSignal;
 }
 
 /**

@@ -16,6 +16,11 @@ export interface DriverResult {
   readonly returnsRows: boolean;
   /** Rows affected (INSERT / UPDATE / DELETE) or returned, as the server reported it. */
   readonly rowcount: number | undefined;
+  /**
+   * The command tag's verb as the server reported it ("INSERT", "COMMIT", ...): core reads it where
+   * it matters (a COMMIT answered with "ROLLBACK" wrote nothing). Undefined when the driver cannot tell.
+   */
+  readonly command?: string | undefined;
 }
 
 /** A server-side cursor: rows fetched in batches, never all at once. */
@@ -52,4 +57,12 @@ export interface DriverConnection {
    * can. Called when a run is aborted mid-statement, before the connection is terminated.
    */
   cancel?(): Promise<void>;
+  /**
+   * The session survives a call cancelled mid-flight: the call runs to its end and the connection
+   * stays usable (PGlite, whose statements run to completion in WebAssembly and whose in-memory
+   * database would be gone with its connection). Core then never drops the connection for an abort:
+   * it waits for the call and rolls back before the connection's next use. Default: the connection
+   * is cancelled and terminated.
+   */
+  readonly keepsSessionOnCancel?: boolean;
 }

@@ -2,7 +2,7 @@ import { InvalidRequestError } from "../errors.ts";
 import { callAsync } from "../runtime/call-async.ts";
 import { op } from "../runtime/gen-op.ts";
 import type { Instruction, Op } from "../runtime/instruction.ts";
-import { AdaptedConnection, ConnectRequest } from "./adapted-connection.ts";
+import { ConnectRequest } from "./adapted-connection.ts";
 import {
   Connection,
   type ConnectionEvents,
@@ -205,6 +205,9 @@ export class Engine implements EventTarget<EngineEvents> {
       const pool = core.pool;
       if (pool === undefined) return;
       core.pool = pool.recreate();
+      // Tasks waiting on the old pool are served by the new one, and connections coming back to the
+      // old one are closed: nothing stays in a pool the engine no longer uses.
+      pool.retire(core.pool);
       if (options.close !== false) yield* pool.dispose();
     });
   }
@@ -253,15 +256,12 @@ export class Engine implements EventTarget<EngineEvents> {
     core.dialect = dialect;
     const creator = options.creator;
     const connectArgs = options.connectArgs ?? {};
+    const url = core.url;
     const poolOptions: PoolOptions = {
       creator:
         creator === undefined
-          ? () => new ConnectRequest(dialect, { url: core.url, connectArgs })
-          : () =>
-              op(function* create() {
-                const driver = yield* callAsync(() => creator());
-                return new AdaptedConnection(dialect, driver);
-              }),
+          ? () => new ConnectRequest(dialect, { url, connectArgs })
+          : () => new ConnectRequest(dialect, () => creator()),
       dialect,
       recycle: options.poolRecycle,
       prePing: options.poolPrePing,

@@ -73,6 +73,8 @@ export abstract class Pool implements EventTarget<PoolEvents> {
   protected generation = 0;
   #firstConnectDone = false;
   #eventTargets: readonly object[];
+  /** Set by retire(): the pool that replaced this one. */
+  #successor: Pool | undefined = undefined;
   protected closedForGood = false;
 
   constructor(options: PoolOptions) {
@@ -80,29 +82,33 @@ export abstract class Pool implements EventTarget<PoolEvents> {
     this.#eventTargets = [this, ...(options.eventParents ?? []), this.constructor];
   }
 
-  /** Checks a connection out: `const raw = yield* pool.connect()`; `yield* raw.close()` returns it. */
+  /**
+   * Checks a connection out: `const raw = yield* pool.connect()`; `yield* raw.close()` returns it.
+   * Whatever way the checkout ends (an error, an abort while connecting or in a handler), the slot
+   * it took is given back: nothing is kept by nobody.
+   */
   connect(): Op<PoolProxiedConnection> {
     return op(this, function* checkout(this: Pool) {
       if (this.closedForGood) throw new PoolClosedError("this pool was disposed of for good");
-      const record = yield* this.acquire();
+      if (this.#successor !== undefined) return yield* this.#successor.connect();
+      const acquired = yield* this.acquire();
+      // Retired while waiting (the engine was disposed): the pool that replaced this one serves.
+      if (acquired instanceof Pool) return yield* acquired.connect();
+      const record = acquired;
+      let handedOut = false;
       try {
-        yield* this.ready(record);
-      } catch (error) {
-        this.discard(record);
-        throw error;
-      }
-      const proxied = new PoolProxiedConnection(record);
-      abandoned.register(proxied, record, proxied);
-      this.options.logger?.info(`Connection ${record.dbapiConnection} checked out from pool`);
-      if (anyListening("checkout")) {
-        try {
-          yield* dispatch(this.#eventTargets, "checkout", [record.dbapiConnection, record, proxied]);
-        } catch (error) {
-          yield* proxied.close();
-          throw error;
+        const connection = yield* this.ready(record);
+        const proxied = new PoolProxiedConnection(record, connection);
+        this.options.logger?.info(`Connection ${connection} checked out from pool`);
+        if (anyListening("checkout")) {
+          yield* dispatch(this.#eventTargets, "checkout", [connection, record, proxied]);
         }
+        abandoned.register(proxied, record, proxied);
+        handedOut = true;
+        return proxied;
+      } finally {
+        if (!handedOut) this.salvage(record);
       }
-      return proxied;
     });
   }
 
@@ -111,30 +117,52 @@ export abstract class Pool implements EventTarget<PoolEvents> {
     return op(this, function* checkin(this: Pool) {
       abandoned.unregister(proxied);
       const record = proxied.record;
-      let connection = record.dbapiConnection;
-      if (connection !== undefined && this.reusable(record, connection)) {
-        if (this.options.resetOnReturn !== false && connection.inTransaction) {
-          try {
-            yield* connection.rollback();
-            if (anyListening("reset")) yield* dispatch(this.#eventTargets, "reset", [connection, record]);
-          } catch (error) {
-            yield* this.invalidateRecord(record, error);
-            connection = undefined;
+      let putBack = false;
+      try {
+        let connection = record.dbapiConnection;
+        if (connection !== undefined && this.reusable(record, connection)) {
+          if (this.options.resetOnReturn !== false && (connection.inTransaction || connection.interrupted)) {
+            try {
+              yield* connection.reset();
+              if (anyListening("reset")) yield* dispatch(this.#eventTargets, "reset", [connection, record]);
+            } catch (error) {
+              yield* this.invalidateRecord(record, error);
+              connection = undefined;
+            }
           }
+        } else if (connection !== undefined) {
+          yield* this.closeConnection(record);
+          connection = undefined;
         }
-      } else if (connection !== undefined) {
-        yield* this.closeConnection(record);
-        connection = undefined;
+        this.options.logger?.info(`Connection ${connection ?? "(invalidated)"} being returned to pool`);
+        if (anyListening("checkin")) yield* dispatch(this.#eventTargets, "checkin", [connection, record]);
+        if (this.keep(record)) {
+          this.release(record);
+        } else {
+          yield* this.closeConnection(record);
+          this.discard(record);
+        }
+        putBack = true;
+      } finally {
+        if (!putBack) this.salvage(record);
       }
-      this.options.logger?.info(`Connection ${connection ?? "(invalidated)"} being returned to pool`);
-      if (anyListening("checkin")) yield* dispatch(this.#eventTargets, "checkin", [connection, record]);
-      if (!this.keep(record)) {
-        yield* this.closeConnection(record);
-        this.discard(record);
-        return;
-      }
-      this.release(record);
     });
+  }
+
+  /**
+   * Puts a record back with no IO, after a checkout or checkin was cut short (an abort, a handler's
+   * error): a live connection stays for the next checkout (which resets it first, see ready()); a
+   * dead one, or one this pool no longer keeps, is dropped and its slot freed.
+   */
+  private salvage(record: ConnectionRecord): void {
+    const connection = record.dbapiConnection;
+    if (connection !== undefined && this.reusable(record, connection) && this.keep(record)) {
+      this.release(record);
+      return;
+    }
+    record.dbapiConnection = undefined;
+    connection?.invalidate(new Error("dropped by a checkout or checkin that was cut short"));
+    this.discard(record);
   }
 
   /** Drops a record's DBAPI connection at once (no IO); the record reconnects at its next checkout. */
@@ -173,6 +201,16 @@ export abstract class Pool implements EventTarget<PoolEvents> {
     });
   }
 
+  /**
+   * Hands this pool's work to `successor` (the engine's dispose() replaced it): tasks waiting for a
+   * connection here are served there, later checkouts go there, and connections coming back here are
+   * closed rather than kept for nobody.
+   */
+  retire(successor: Pool): void {
+    this.#successor = successor;
+    this.forwardWaiters(successor);
+  }
+
   /** Disposes and refuses any later checkout (the engine's dispose makes a new pool instead). */
   close(): Op<void> {
     return op(this, function* closePool(this: Pool) {
@@ -191,18 +229,22 @@ export abstract class Pool implements EventTarget<PoolEvents> {
   /** Connections checked out now. */
   abstract checkedout(): number;
 
-  /** A record to check out: an idle one, a new one, or one another run returns (may wait). */
-  protected abstract acquire(): Op<ConnectionRecord>;
+  /**
+   * A record to check out: an idle one, a new one, or one another run returns (may wait); or, when
+   * the pool was retired while waiting, the pool that replaced it.
+   */
+  protected abstract acquire(): Op<ConnectionRecord | Pool>;
   /** A record comes back: hand it to a waiter, or keep it idle. */
   protected abstract release(record: ConnectionRecord): void;
   /** A record leaves the pool for good: its slot is free. */
   protected abstract discard(record: ConnectionRecord): void;
   /** Whether a returned record stays in the pool (an overflow connection may not). */
   protected keep(_record: ConnectionRecord): boolean {
-    return !this.closedForGood;
+    return !this.closedForGood && this.#successor === undefined;
   }
   protected abstract takeAllIdle(): ConnectionRecord[];
   protected rejectWaiters(_error: Error): void {}
+  protected forwardWaiters(_successor: Pool): void {}
 
   /** Called by the finalizer when a checkout was dropped without being returned. */
   abandoned(record: ConnectionRecord): void {
@@ -218,7 +260,13 @@ export abstract class Pool implements EventTarget<PoolEvents> {
   }
 
   private reusable(record: ConnectionRecord, connection: AdaptedConnection): boolean {
-    return !connection.invalidated && record.generation === this.generation && !this.closedForGood;
+    return (
+      !connection.invalidated &&
+      !connection.closed &&
+      record.generation === this.generation &&
+      !this.closedForGood &&
+      this.#successor === undefined
+    );
   }
 
   private expired(record: ConnectionRecord): boolean {
@@ -226,12 +274,26 @@ export abstract class Pool implements EventTarget<PoolEvents> {
     return recycle >= 0 && Date.now() - record.startedAt > recycle * 1000;
   }
 
-  /** Makes sure a record has a live connection: replaces stale, recycled and (with pre-ping) dead ones. */
-  private *ready(record: ConnectionRecord): Generator<Instruction, void, unknown> {
+  /**
+   * A live connection for a record: stale, recycled and (with pre-ping) dead ones are replaced, and
+   * one left mid-work by a checkout or checkin that was cut short is reset first.
+   */
+  private *ready(record: ConnectionRecord): Generator<Instruction, AdaptedConnection, unknown> {
     let connection = record.dbapiConnection;
     if (connection !== undefined && (!this.reusable(record, connection) || this.expired(record))) {
       yield* this.closeConnection(record);
       connection = undefined;
+    }
+    if (
+      connection !== undefined &&
+      (connection.interrupted || (connection.inTransaction && this.options.resetOnReturn !== false))
+    ) {
+      try {
+        yield* connection.reset();
+      } catch (error) {
+        yield* this.invalidateRecord(record, error);
+        connection = undefined;
+      }
     }
     if (connection !== undefined && this.options.prePing === true) {
       try {
@@ -245,32 +307,44 @@ export abstract class Pool implements EventTarget<PoolEvents> {
         connection = undefined;
       }
     }
-    if (connection === undefined) yield* this.open(record);
+    return connection ?? (yield* this.open(record));
   }
 
-  private *open(record: ConnectionRecord): Generator<Instruction, void, unknown> {
-    const connection = yield* this.options.creator();
-    record.dbapiConnection = connection;
-    record.startedAt = Date.now();
-    record.generation = this.generation;
-    record.invalidatedBy = undefined;
-    try {
-      const dialect = this.options.dialect;
-      if (!this.#firstConnectDone) {
-        if (dialect?.initialize !== undefined) yield* dialect.initialize(connection);
-        this.#firstConnectDone = true;
-        if (anyListening("firstConnect")) {
-          yield* dispatch(this.#eventTargets, "firstConnect", [connection, record]);
+  /**
+   * Opens a record's connection and sets it up (dialect facts, session settings, connect handlers).
+   * Set-up cut short (an error, an abort) closes the new connection: it is never handed out half
+   * set up, and a live one is closed politely rather than dropped (for an in-memory database,
+   * dropping is what loses the data).
+   */
+  private open(record: ConnectionRecord): Op<AdaptedConnection> {
+    // An op of its own (a scheduler frame), not a generator delegated to with yield*: its finally
+    // does IO when an abort closes it, and a delegating yield* would turn that abort into a normal
+    // return for the code after it.
+    return op(this, function* open(this: Pool) {
+      const connection = yield* this.options.creator();
+      record.dbapiConnection = connection;
+      record.startedAt = Date.now();
+      record.generation = this.generation;
+      record.invalidatedBy = undefined;
+      let opened = false;
+      try {
+        const dialect = this.options.dialect;
+        if (!this.#firstConnectDone) {
+          if (dialect?.initialize !== undefined) yield* dialect.initialize(connection);
+          this.#firstConnectDone = true;
+          if (anyListening("firstConnect")) {
+            yield* dispatch(this.#eventTargets, "firstConnect", [connection, record]);
+          }
         }
+        if (dialect?.onConnect !== undefined) yield* dialect.onConnect(connection);
+        this.options.logger?.info(`Created new connection ${connection}`);
+        if (anyListening("connect")) yield* dispatch(this.#eventTargets, "connect", [connection, record]);
+        opened = true;
+        return connection;
+      } finally {
+        if (!opened && record.dbapiConnection === connection) yield* this.closeConnection(record);
       }
-      if (dialect?.onConnect !== undefined) yield* dialect.onConnect(connection);
-      this.options.logger?.info(`Created new connection ${connection}`);
-      if (anyListening("connect")) yield* dispatch(this.#eventTargets, "connect", [connection, record]);
-    } catch (error) {
-      connection.invalidate(error);
-      record.dbapiConnection = undefined;
-      throw error;
-    }
+    });
   }
 
   /** Closes a record's connection politely (a dead one is just dropped). */
@@ -283,10 +357,15 @@ export abstract class Pool implements EventTarget<PoolEvents> {
       return;
     }
     this.options.logger?.info(`Closing connection ${connection}`);
+    let closed = false;
     try {
       yield* connection.close();
+      closed = true;
     } catch {
-      connection.invalidate();
+      // Dropped below.
+    } finally {
+      // A close that failed, or was cut short by an abort, drops the connection.
+      if (!closed) connection.invalidate();
     }
   }
 }
@@ -307,23 +386,25 @@ export interface QueuePoolOptions extends PoolOptions {
   readonly useLifo?: boolean | undefined;
 }
 
+/** What a waiter is handed: a record, a freed slot (undefined: open a connection in it), or the pool that replaced this one. */
+type Handed = ConnectionRecord | Pool | undefined;
+
 interface Waiter {
   readonly request: PoolWaitRequest;
-  resolve(record: ConnectionRecord | undefined): void;
+  resolve(handed: Handed): void;
   reject(error: unknown): void;
 }
 
 /**
  * Waits for a connection to come back (or a slot to free up). Answered with the record handed over,
- * or undefined when a slot was freed and the waiter should open a new connection.
+ * undefined when a slot was freed and the waiter should open a new connection, or the successor pool
+ * when this one was retired. A record or slot handed to a run that was aborted meanwhile goes back.
  */
-export class PoolWaitRequest extends IORequest<ConnectionRecord | undefined> {
+export class PoolWaitRequest extends IORequest<Handed> {
   declare readonly kind: "poolWait";
   declare readonly pool: QueuePool;
   declare private timer: ReturnType<typeof setTimeout> | undefined;
   declare private waiter: Waiter | undefined;
-  /** A record handed over after the waiting run was cancelled goes back to the pool. */
-  declare private cancelled: boolean;
 
   constructor(pool: QueuePool) {
     super();
@@ -331,22 +412,16 @@ export class PoolWaitRequest extends IORequest<ConnectionRecord | undefined> {
     this.pool = pool;
     this.timer = undefined;
     this.waiter = undefined;
-    this.cancelled = false;
   }
 
-  perform(): Promise<ConnectionRecord | undefined> {
+  perform(): Promise<Handed> {
     const pool = this.pool;
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {
         request: this,
-        resolve: (record) => {
+        resolve: (handed) => {
           clearTimeout(this.timer);
-          if (this.cancelled) {
-            if (record === undefined) pool.slotFreed();
-            else pool.handBack(record);
-            return;
-          }
-          resolve(record);
+          resolve(handed);
         },
         reject: (error) => {
           clearTimeout(this.timer);
@@ -368,9 +443,14 @@ export class PoolWaitRequest extends IORequest<ConnectionRecord | undefined> {
   }
 
   override cancel(): void {
-    this.cancelled = true;
     clearTimeout(this.timer);
     if (this.waiter !== undefined) this.pool.forget(this.waiter);
+  }
+
+  /** Handed over in the very tick the run was aborted: the record or slot goes to the next in line. */
+  override abandoned(handed: Handed): void {
+    if (handed === undefined) this.pool.slotFreed();
+    else if (!(handed instanceof Pool)) this.pool.handBack(handed);
   }
 }
 
@@ -422,7 +502,7 @@ export class QueuePool extends Pool {
     return this.#count - this.#idle.length;
   }
 
-  protected override *acquire(): Generator<Instruction, ConnectionRecord, unknown> {
+  protected override *acquire(): Generator<Instruction, ConnectionRecord | Pool, unknown> {
     const idle = this.useLifo ? this.#idle.pop() : this.#idle.shift();
     if (idle !== undefined) return idle;
     if (this.maxOverflow < 0 || this.#count < this.size + this.maxOverflow) {
@@ -471,6 +551,10 @@ export class QueuePool extends Pool {
 
   protected override rejectWaiters(error: Error): void {
     for (const waiter of this.#waiters.splice(0)) waiter.reject(error);
+  }
+
+  protected override forwardWaiters(successor: Pool): void {
+    for (const waiter of this.#waiters.splice(0)) waiter.resolve(successor);
   }
 
   enqueue(waiter: Waiter): void {

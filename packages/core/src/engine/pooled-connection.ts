@@ -1,6 +1,7 @@
 import { InvalidRequestError } from "../errors.ts";
 import { op } from "../runtime/gen-op.ts";
 import type { Op } from "../runtime/instruction.ts";
+import { pure } from "../runtime/pure.ts";
 import type { AdaptedConnection } from "./adapted-connection.ts";
 import type { Pool } from "./pool.ts";
 
@@ -43,21 +44,29 @@ export class ConnectionRecord {
 
 /**
  * A checked-out connection (SQLAlchemy's _ConnectionFairy): what Connection holds and what
- * `getRawConnection()` returns. `close()` returns it to the pool (rolling back anything open);
- * after that it cannot be used.
+ * `getRawConnection()` returns. It holds the one DBAPI connection it was checked out with: once that
+ * is invalidated or the checkout is returned, it has none, even when its record (a pool slot, reused
+ * by later checkouts) holds another. `close()` returns it to the pool (rolling back anything open).
  */
 export class PoolProxiedConnection {
   readonly record: ConnectionRecord;
+  readonly #connection: AdaptedConnection;
   #returned = false;
 
-  constructor(record: ConnectionRecord) {
+  constructor(record: ConnectionRecord, connection: AdaptedConnection) {
     this.record = record;
+    this.#connection = connection;
+  }
+
+  /** The DBAPI connection of this checkout, while it is checked out and not invalidated; else undefined. */
+  get connection(): AdaptedConnection | undefined {
+    return !this.#returned && this.record.dbapiConnection === this.#connection ? this.#connection : undefined;
   }
 
   /** The AdaptedConnection (DBAPI-style) of this checkout. */
   get dbapiConnection(): AdaptedConnection {
     if (this.#returned) throw new InvalidRequestError("this pooled connection was returned to the pool");
-    const connection = this.record.dbapiConnection;
+    const connection = this.connection;
     if (connection === undefined) {
       throw new InvalidRequestError("this pooled connection was invalidated and has no DBAPI connection");
     }
@@ -75,17 +84,17 @@ export class PoolProxiedConnection {
 
   /** Still checked out and connected. */
   get isValid(): boolean {
-    return (
-      !this.#returned && this.record.dbapiConnection !== undefined && !this.record.dbapiConnection.invalidated
-    );
+    const connection = this.connection;
+    return connection !== undefined && !connection.invalidated;
   }
 
   get returned(): boolean {
     return this.#returned;
   }
 
-  /** Drops the DBAPI connection; the record reconnects at its next checkout. */
+  /** Drops the DBAPI connection; the record reconnects at its next checkout. Nothing once returned. */
   invalidate(error?: unknown): Op<void> {
+    if (this.connection === undefined) return pure(undefined);
     return this.record.invalidate(error);
   }
 

@@ -58,7 +58,9 @@ export abstract class Transaction {
   checkCommittable(): void {
     if (this.state === "deactivated") {
       throw new PendingRollbackError(
-        "the connection was invalidated; its transaction is lost and can't be committed",
+        this.connection.invalidated
+          ? "the connection was invalidated; its transaction is lost and can't be committed"
+          : "this transaction failed (its BEGIN or COMMIT failed, or a call in it was cancelled) and can't be committed; roll it back",
       );
     }
     if (this.state !== "active") {

@@ -35,6 +35,21 @@ export abstract class IORequest<T = unknown>
    */
   cancel(_reason: unknown): void {}
 
+  /**
+   * Told when an answer arrives that no run will take: the run was aborted while waiting for it (or
+   * before it could start waiting). A request whose answer holds a resource (an open connection, a
+   * pool slot) gives it back here, so an abort never leaks what the IO acquired.
+   */
+  abandoned(_answer: T): void {}
+
+  /**
+   * Whether an abort may cut this request short. One that may not (COMMIT: once sent, its outcome
+   * must be known) is waited for; the abort then takes effect at the run's next request.
+   */
+  get interruptible(): boolean {
+    return true;
+  }
+
   [Symbol.iterator](): Iterator<Instruction, T, unknown> {
     if (this.yielded) throw new RequestReusedError(this.label);
     return this;

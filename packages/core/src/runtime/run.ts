@@ -148,6 +148,14 @@ class Scheduler implements CreationContext {
         }
         const instruction = step.value;
         if (instruction instanceof IORequest) {
+          if (this.aborting === undefined && this.signal?.aborted === true) {
+            // Aborted since the run last waited (or while an uninterruptible request ran): no new IO
+            // starts; the frames are closed from here.
+            this.beginAbort();
+            mode = RETURN;
+            value = undefined;
+            continue;
+          }
           let answer: unknown;
           try {
             answer = this.handler.answer(instruction);
@@ -169,8 +177,8 @@ class Scheduler implements CreationContext {
             mode = THROW;
             continue;
           }
-          if (this.signal?.aborted && this.aborting === undefined) {
-            // Aborted during this synchronous stretch: never start waiting.
+          if (this.signal?.aborted && this.aborting === undefined && instruction.interruptible) {
+            // Aborted while the request was being started: never start waiting.
             this.beginAbort();
             this.abandon(instruction, answer, this.signal.reason);
             mode = RETURN;
@@ -228,8 +236,15 @@ class Scheduler implements CreationContext {
   private wait(request: IORequest, answer: PromiseLike<unknown>): boolean {
     this.pending = request;
     this.insideThen = true;
+    let answered = false;
     const resume = (mode: Mode, value: unknown): void => {
-      if (this.pending !== request) return;
+      if (answered) return;
+      answered = true;
+      if (this.pending !== request) {
+        // The run was aborted while waiting: nobody takes this answer.
+        if (mode === NEXT) this.release(request, value);
+        return;
+      }
       this.pending = undefined;
       if (mode === THROW) this.noteFailure(value);
       if (this.insideThen) {
@@ -254,8 +269,10 @@ class Scheduler implements CreationContext {
 
   private abortWhileWaiting(): void {
     const request = this.pending;
-    // Not waiting: the run is stepping synchronously and sees the abort before it next waits.
+    // Not waiting: the run is stepping synchronously and sees the abort before its next request.
     if (this.settled || this.aborting !== undefined || request === undefined) return;
+    // A request that must not be cut short is waited for; its next request sees the abort.
+    if (!request.interruptible) return;
     this.pending = undefined;
     this.beginAbort();
     this.tellCancelled(request, this.signal?.reason);
@@ -276,8 +293,20 @@ class Scheduler implements CreationContext {
 
   /** Stops caring about a promised answer: its request is told, and a late rejection is swallowed. */
   private abandon(request: IORequest, answer: PromiseLike<unknown>, reason: unknown): void {
-    answer.then(undefined, () => {});
+    answer.then(
+      (value) => this.release(request, value),
+      () => {},
+    );
     this.tellCancelled(request, reason);
+  }
+
+  /** An answer no run will take: the request gives back what it holds (a connection, a pool slot). */
+  private release(request: IORequest, answer: unknown): void {
+    try {
+      this.handler.abandoned?.(request, answer);
+    } catch {
+      // Releasing is best effort; the run has moved on and has nobody to report to.
+    }
   }
 
   private tellCancelled(request: IORequest, reason: unknown): void {

@@ -13,6 +13,8 @@ export class ScriptedDriver implements RequestHandler {
   readonly requests: IORequest[] = [];
   /** Every cancellation the scheduler sent, in order. */
   readonly cancellations: { request: IORequest; reason: unknown }[] = [];
+  /** Every answer that arrived after its run was aborted, in order. */
+  readonly abandonedAnswers: { request: IORequest; answer: unknown }[] = [];
   private readonly respond: ScriptedAnswer;
 
   constructor(respond: ScriptedAnswer) {
@@ -39,6 +41,12 @@ export class ScriptedDriver implements RequestHandler {
   cancel(request: IORequest, reason: unknown): void {
     this.cancellations.push({ request, reason });
     request.cancel(reason);
+  }
+
+  /** Records the unused answer and tells the request, as the default handler does. */
+  abandoned(request: IORequest, answer: unknown): void {
+    this.abandonedAnswers.push({ request, answer });
+    request.abandoned(answer);
   }
 
   /** The kinds (labels) of the requests seen so far. */

@@ -198,8 +198,8 @@ describe("accepted options are reflected on the engine", () => {
     const request = driver.requests[0];
     expect(request).toBeInstanceOf(ConnectRequest);
     if (!(request instanceof ConnectRequest)) return;
-    expect(request.params.connectArgs).toEqual({ ssl: true, applicationName: "x" });
-    expect(request.params.url).toBe(engine.url);
+    expect(request.params?.connectArgs).toEqual({ ssl: true, applicationName: "x" });
+    expect(request.params?.url).toBe(engine.url);
   });
 
   test("a creator replaces the dialect's connect", async () => {

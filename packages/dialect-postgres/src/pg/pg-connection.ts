@@ -83,6 +83,7 @@ export class PgConnection implements DriverConnection, CursorOwner {
       // A row description came (fields), or rows did (a SELECT of no columns).
       returnsRows: fields.length > 0 || result.rows.length > 0,
       rowcount: result.rowCount ?? undefined,
+      command: result.command ?? undefined,
     };
   }
 

@@ -39,14 +39,20 @@ export class PgDialect extends PostgresDriverDialect {
   /** Parsers shared by this engine's clients, with the enum and domain types they have learnt. */
   private readonly types = new PgTypeParsers();
 
-  async connect({ url, connectArgs }: ConnectParams): Promise<DriverConnection> {
+  async connect({ url, connectArgs, signal }: ConnectParams): Promise<DriverConnection> {
+    signal?.throwIfAborted();
     const client = new pg.Client(clientConfig(url, connectArgs, this.types));
     const connection = new PgConnection(client, this.types);
+    // A cancelled checkout stops connecting: dropping the socket fails client.connect() at once.
+    const stop = () => connection.terminate();
+    signal?.addEventListener("abort", stop, { once: true });
     try {
       await client.connect();
     } catch (error) {
       connection.terminate();
       throw error;
+    } finally {
+      signal?.removeEventListener("abort", stop);
     }
     return connection;
   }

@@ -96,14 +96,21 @@ export class PostgresJsConnection implements DriverConnection {
     url: DatabaseUrl,
     connectArgs: Readonly<Record<string, unknown>>,
     isDisconnect: (error: unknown) => boolean,
+    signal?: AbortSignal,
   ): Promise<PostgresJsConnection> {
+    signal?.throwIfAborted();
     const connection = new PostgresJsConnection(url, connectArgs, isDisconnect);
+    // A cancelled checkout stops connecting: terminating rejects the first statement at once.
+    const stop = () => connection.terminate();
+    signal?.addEventListener("abort", stop, { once: true });
     try {
       const result = lastResult(await connection.run("SELECT 1", []));
       if (result.state) connection.backend = { pid: result.state.pid, secret: result.state.secret };
     } catch (error) {
       connection.terminate();
       throw error;
+    } finally {
+      signal?.removeEventListener("abort", stop);
     }
     return connection;
   }
@@ -160,6 +167,7 @@ export class PostgresJsConnection implements DriverConnection {
       // A statement with no row description has no columns; zero-column rows still are rows.
       returnsRows: fields.length > 0 || result.length > 0,
       rowcount: result.count ?? undefined,
+      command: result.command ?? undefined,
     };
   }
 

@@ -26,7 +26,12 @@ export class PostgresJsDialect extends PostgresDriverDialect {
   };
 
   connect(params: ConnectParams): Promise<DriverConnection> {
-    return PostgresJsConnection.open(params.url, params.connectArgs, (error) => this.isDisconnect(error));
+    return PostgresJsConnection.open(
+      params.url,
+      params.connectArgs,
+      (error) => this.isDisconnect(error),
+      params.signal,
+    );
   }
 
   protected isDriverDisconnect(error: unknown): boolean {
