@@ -11,6 +11,22 @@ export class ArgumentError extends AthanorError {
   override name = "ArgumentError";
 }
 
+/**
+ * A name PostgreSQL cannot keep as written: empty, holding NUL or an unpaired UTF-16 surrogate, or
+ * longer than the identifier limit (63 bytes of UTF-8), which the server would truncate silently, so
+ * that two long names could become one (SQLAlchemy's IdentifierError).
+ */
+export class IdentifierError extends ArgumentError {
+  override name = "IdentifierError";
+  /** The name as given. */
+  readonly identifier: string;
+
+  constructor(message: string, identifier: string) {
+    super(message);
+    this.identifier = identifier;
+  }
+}
+
 /** A join needs an ON clause and no foreign key links the two sides. */
 export class NoForeignKeysError extends ArgumentError {
   override name = "NoForeignKeysError";

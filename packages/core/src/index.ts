@@ -118,6 +118,7 @@ export {
   ArgumentError,
   AthanorError,
   CompileError,
+  IdentifierError,
   InvalidRequestError,
   MultipleResultsFound,
   NoForeignKeysError,

@@ -26,6 +26,8 @@ function toText(value: unknown): string | null {
     case "string":
       return value;
     case "number":
+      // String(-0) is "0": the sign would be lost.
+      return Object.is(value, -0) ? "-0" : String(value);
     case "bigint":
       return String(value);
     case "boolean":

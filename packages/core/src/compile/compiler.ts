@@ -5,6 +5,8 @@ import { CompileError, StatementError } from "../errors.ts";
 import type { BindParameter } from "../sql/column-element.ts";
 import { ShapeContext, type SqlElement } from "../sql/element.ts";
 import type { ResultColumn } from "../sql/executable.ts";
+import { isPlainObject } from "../types/json-types.ts";
+import { hasLoneSurrogate } from "../types/text-checks.ts";
 import { lowerStatement, ParameterMarker } from "./lower.ts";
 
 /**
@@ -71,6 +73,7 @@ export function compileStatement(
       lowerStatement(statement, context, true),
       createQueryId(),
     );
+    checkSqlText(sql);
     return new Compiled(sql, [], statement.resultColumns, false);
   }
   const cache = dialect.compiledCache;
@@ -108,6 +111,7 @@ function buildTemplate(
 ): CompiledTemplate {
   const node: RootOperationNode = lowerStatement(statement, context);
   const { sql, parameters } = dialect.queryCompiler.compileQuery(node, createQueryId());
+  checkSqlText(sql);
   const slots = parameters.map((parameter) => {
     if (!(parameter instanceof ParameterMarker)) {
       throw new CompileError(`a value reached the SQL without a bind parameter: ${String(parameter)}`);
@@ -115,6 +119,18 @@ function buildTemplate(
     return parameter.index;
   });
   return { sql, slots, columns };
+}
+
+/**
+ * SQL text holding an unpaired UTF-16 surrogate (from raw SQL, a literal written into DDL) has no UTF-8
+ * form: every driver would send U+FFFD in its place, so the server would run other SQL than was given.
+ */
+function checkSqlText(sql: string): void {
+  if (hasLoneSurrogate(sql)) {
+    throw new CompileError(
+      `the SQL text contains an unpaired UTF-16 surrogate, which has no UTF-8 form: ${preview(sql)}`,
+    );
+  }
 }
 
 /** Each bind's value, checked against its type and converted for the driver. */
@@ -141,37 +157,69 @@ function bindValues(
     }
     const type = bind.type;
     if (value === undefined || !type.validate(value)) {
-      const target =
-        bind.target ?? (bind.key === undefined ? "a bound parameter" : `parameter "${bind.key}"`);
       const reason =
         value === undefined ? "undefined is not a SQL value (use null for NULL)" : type.explain(value);
-      throw new StatementError(
-        `invalid value for ${target}: ${preview(value)} is not a valid ${type.name} (${reason})`,
-        {
-          statement: sql,
-          column: bind.target,
-          value,
-        },
-      );
+      throw invalidValue(bind, value, reason, sql);
     }
-    values[i] = type.toDriver(value);
+    try {
+      values[i] = type.toDriver(value);
+    } catch (error) {
+      // A value the type let through but cannot convert (an Invalid Date in an array of an unchecked
+      // type): the same error as a refused value, still before anything is sent.
+      throw invalidValue(bind, value, error instanceof Error ? error.message : String(error), sql, error);
+    }
   }
   return values;
 }
 
+function invalidValue(
+  bind: BindParameter<unknown>,
+  value: unknown,
+  reason: string,
+  sql: string,
+  cause?: unknown,
+): StatementError {
+  const target = bind.target ?? (bind.key === undefined ? "a bound parameter" : `parameter "${bind.key}"`);
+  return new StatementError(
+    `invalid value for ${target}: ${preview(value)} is not a valid ${bind.type.name} (${reason})`,
+    { statement: sql, column: bind.target, value, cause },
+  );
+}
+
+/** A short display of a value for messages: strings quoted, Dates (valid or not) and kinds shown. */
 function preview(value: unknown): string {
   if (typeof value === "string")
     return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}...` : value);
+  const text = previewText(value, 0);
+  return text.length > 60 ? `${text.slice(0, 60)}...` : text;
+}
+
+function previewText(value: unknown, depth: number): string {
+  if (typeof value === "string")
+    return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}...` : value);
   if (typeof value === "bigint") return `${value}n`;
+  if (typeof value !== "object" || value === null) return String(value);
   if (value instanceof Date)
     return `Date(${Number.isNaN(value.getTime()) ? "Invalid" : value.toISOString()})`;
-  if (typeof value === "object" && value !== null) {
-    try {
-      const json = JSON.stringify(value);
-      return json.length > 60 ? `${json.slice(0, 60)}...` : json;
-    } catch {
-      return Object.prototype.toString.call(value);
+  // Element by element, so an Invalid Date shows as one (JSON writes it as null).
+  if (Array.isArray(value)) {
+    if (depth > 3) return "[...]";
+    let text = "[";
+    for (let i = 0; i < value.length && text.length <= 60; i++) {
+      if (i > 0) text += ",";
+      text += previewText(value[i], depth + 1);
     }
+    return `${text}]`;
   }
-  return String(value);
+  let json: string;
+  try {
+    json = JSON.stringify(value) ?? "";
+  } catch {
+    json = "";
+  }
+  if (isPlainObject(value)) return json === "" ? "{...}" : json;
+  // Class instances, Maps, Sets: JSON alone hides what they are ("{}" for a Map).
+  const maker: unknown = Reflect.get(value, "constructor");
+  const name = typeof maker === "function" && maker.name !== "" ? maker.name : "object";
+  return json === "" || json === "{}" ? name : `${name} ${json}`;
 }

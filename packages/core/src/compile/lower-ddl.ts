@@ -20,6 +20,7 @@ import type {
 } from "kysely";
 import { CompileError } from "../errors.ts";
 import type { Column } from "../schema/column.ts";
+import { ddlConstraintName } from "../schema/constraint-names.ts";
 import type {
   CheckConstraint,
   ConstraintOptions,
@@ -65,11 +66,16 @@ export const ddlLowerers = {
     const primaryKey = table.primaryKey;
     const keyColumns = new Set(primaryKey?.columns ?? []);
     const constraints: ConstraintNode[] = [];
-    if (primaryKey !== undefined) constraints.push(primaryKeyNode(primaryKey));
-    for (const fk of statement.foreignKeys) constraints.push(foreignKeyNode(fk, fk.name));
+    // Unnamed constraints keep the server's default name, unless that would not fit (ddlConstraintName).
+    if (primaryKey !== undefined)
+      constraints.push(primaryKeyNode(primaryKey, ddlConstraintName(primaryKey, table)));
+    for (const fk of statement.foreignKeys)
+      constraints.push(foreignKeyNode(fk, ddlConstraintName(fk, table)));
     for (const constraint of table.constraints) {
       constraints.push(
-        "condition" in constraint ? checkNode(constraint, table, lowering) : uniqueNode(constraint),
+        "condition" in constraint
+          ? checkNode(constraint, table, lowering)
+          : uniqueNode(constraint, ddlConstraintName(constraint, table)),
       );
     }
     for (const column of Object.values(table.columns)) {

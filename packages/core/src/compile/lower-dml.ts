@@ -5,7 +5,7 @@ import type { Delete } from "../sql/delete.ts";
 import type { Insert } from "../sql/insert.ts";
 import type { Update } from "../sql/update.ts";
 import type { Lowerer, Lowering } from "./lower.ts";
-import { columnNode, freeze, where } from "./nodes.ts";
+import { columnNode, freeze, identifier, where } from "./nodes.ts";
 
 declare module "../sql/element-kinds.ts" {
   interface ElementKinds {
@@ -57,7 +57,7 @@ export const dmlLowerers: {
                     ? { columns: conflict.indexElements.map((element) => indexElement(element, lowering)) }
                     : {}),
                   ...(conflict.constraint !== undefined
-                    ? { constraint: freeze({ kind: "IdentifierNode", name: conflict.constraint }) }
+                    ? { constraint: identifier(conflict.constraint) }
                     : {}),
                   ...(conflict.indexWhere !== undefined
                     ? { indexWhere: where(lowering.lower(conflict.indexWhere)) }

@@ -7,6 +7,7 @@ import type {
   TableNode,
   WhereNode,
 } from "kysely";
+import { checkIdentifierLength } from "../sql/identifier.ts";
 
 /**
  * Kysely's operation nodes, built as frozen literals of Kysely's public node interfaces (their
@@ -14,8 +15,12 @@ import type {
  */
 export const freeze = Object.freeze;
 
+/**
+ * Every name the compiler writes goes through here: one longer than PostgreSQL's limit is refused at
+ * compile time too, whatever path made it (schema objects already refuse theirs when built).
+ */
 export function identifier(name: string): IdentifierNode {
-  return freeze({ kind: "IdentifierNode", name });
+  return freeze({ kind: "IdentifierNode", name: checkIdentifierLength(name, "compile") });
 }
 
 export function raw(fragments: readonly string[], parameters: readonly OperationNode[] = []): RawNode {

@@ -29,7 +29,7 @@ export interface ColumnOptions<T = unknown> {
   /** Marks a value the server sets on UPDATE (a trigger, say); no DDL is emitted for it. */
   serverOnupdate?: string | ColumnElement<unknown>;
   unique?: boolean;
-  /** Creates an index on this column (ix_<table>_<column>). */
+  /** Creates an index on this column (ix_<table>_<column>, cut to 63 bytes with a hash when longer). */
   index?: boolean;
   comment?: string;
 }

@@ -1,12 +1,7 @@
-import { ArgumentError } from "../errors.ts";
+import { shortenedName } from "../sql/identifier.ts";
 import { PrimaryKeyConstraint, UniqueConstraint } from "./constraints.ts";
 import type { ForeignKeyConstraint } from "./foreign-key.ts";
 import type { Table } from "./table.ts";
-
-/** PostgreSQL's NAMEDATALEN - 1: longer identifiers are silently truncated. */
-export const maxIdentifierBytes = 63;
-
-const utf8 = new TextEncoder();
 
 /** A constraint Athanor can name the way PostgreSQL would when it is given no name. */
 export type NameableConstraint = PrimaryKeyConstraint | UniqueConstraint | ForeignKeyConstraint;
@@ -15,29 +10,27 @@ export type NameableConstraint = PrimaryKeyConstraint | UniqueConstraint | Forei
  * The constraint's own name, else PostgreSQL's default: `<table>_pkey`, `<table>_<columns>_key`,
  * `<table>_<columns>_fkey`. DDL that must find a constraint again (ALTER TABLE ... DROP CONSTRAINT
  * for a foreign key added after its table) writes this name out, so it never depends on what the
- * server chose. A default longer than PostgreSQL's limit would be truncated, and two truncated names
- * may collide, so that case asks for an explicit name instead.
+ * server chose. A default longer than PostgreSQL's limit is shortened (its start and a hash of all of
+ * it), and CREATE TABLE writes that name out too (see ddlConstraintName): the server's own
+ * truncation would differ, and two truncated names could collide.
  */
 export function constraintName(constraint: NameableConstraint, table: Table): string {
-  if (constraint.name !== undefined) return constraint.name;
-  const kind = constraintKind(constraint);
-  const columns = constraint.columns.map((column) => column.name);
-  const name =
-    kind === "primary key"
-      ? `${table.name}_pkey`
-      : `${table.name}_${columns.join("_")}_${kind === "unique" ? "key" : "fkey"}`;
-  if (utf8.encode(name).length > maxIdentifierBytes) {
-    throw new ArgumentError(
-      `the ${kind} constraint of "${table.fullname}" on (${columns.map((c) => `"${c}"`).join(", ")}) has no name, ` +
-        `and its default name "${name}" is longer than PostgreSQL's ${maxIdentifierBytes}-byte limit: ` +
-        "give the constraint a name (options.name)",
-    );
-  }
-  return name;
+  return constraint.name ?? shortenedName(defaultName(constraint, table));
 }
 
-function constraintKind(constraint: NameableConstraint): "primary key" | "unique" | "foreign key" {
-  if (constraint instanceof PrimaryKeyConstraint) return "primary key";
-  if (constraint instanceof UniqueConstraint) return "unique";
-  return "foreign key";
+/**
+ * The name CREATE TABLE gives a constraint: its own, or the shortened default when PostgreSQL's
+ * would not fit; undefined when the server's default is the name (constraintName finds it again).
+ */
+export function ddlConstraintName(constraint: NameableConstraint, table: Table): string | undefined {
+  if (constraint.name !== undefined) return constraint.name;
+  const name = defaultName(constraint, table);
+  const shortened = shortenedName(name);
+  return shortened === name ? undefined : shortened;
+}
+
+function defaultName(constraint: NameableConstraint, table: Table): string {
+  if (constraint instanceof PrimaryKeyConstraint) return `${table.name}_pkey`;
+  const columns = constraint.columns.map((column) => column.name).join("_");
+  return `${table.name}_${columns}_${constraint instanceof UniqueConstraint ? "key" : "fkey"}`;
 }

@@ -1,5 +1,6 @@
 import { ArgumentError } from "../errors.ts";
 import { ColumnElement } from "../sql/column-element.ts";
+import { checkIdentifier } from "../sql/identifier.ts";
 import { callableClass } from "../util/callable-class.ts";
 import { Column } from "./column.ts";
 import type { Table } from "./table.ts";
@@ -28,6 +29,7 @@ abstract class ColumnListConstraint {
       else Object.assign(options, item);
     }
     if (keys.length === 0) throw new ArgumentError(`${kind} needs at least one column`);
+    if (options.name !== undefined) checkIdentifier(options.name, `${kind} name`);
     this.columnKeys = keys;
     this.options = options;
     this.bound = undefined;
@@ -74,6 +76,7 @@ class CheckConstraintDef {
     if (typeof condition === "string" ? condition.trim() === "" : !(condition instanceof ColumnElement)) {
       throw new ArgumentError("CheckConstraint needs SQL text or a boolean expression");
     }
+    if (options.name !== undefined) checkIdentifier(options.name, "CheckConstraint name");
     this.condition = condition;
     this.options = options;
   }

@@ -2,6 +2,7 @@ import { ArgumentError } from "../errors.ts";
 import { ColumnElement } from "../sql/column-element.ts";
 import type { ShapeContext, SqlElement } from "../sql/element.ts";
 import { Executable } from "../sql/executable.ts";
+import { checkIdentifier } from "../sql/identifier.ts";
 import { Column } from "./column.ts";
 import { constraintName } from "./constraint-names.ts";
 import { CheckConstraint, PrimaryKeyConstraint, type UniqueConstraint } from "./constraints.ts";
@@ -273,6 +274,7 @@ export class DropConstraint extends DdlStatement {
     let name: string;
     if (typeof constraint === "string") {
       if (constraint === "") throw new ArgumentError("DropConstraint: the constraint name is empty");
+      checkIdentifier(constraint, "DropConstraint");
       if (table === undefined) {
         throw new ArgumentError(`DropConstraint("${constraint}"): give the table the constraint belongs to`);
       }

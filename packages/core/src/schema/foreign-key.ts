@@ -1,4 +1,5 @@
 import { ArgumentError, NoReferencedColumnError, NoReferencedTableError } from "../errors.ts";
+import { checkIdentifier } from "../sql/identifier.ts";
 import { callableClass } from "../util/callable-class.ts";
 import type { Column } from "./column.ts";
 import type { Table } from "./table.ts";
@@ -22,6 +23,7 @@ class ForeignKeyRef {
   declare readonly options: ForeignKeyOptions;
 
   constructor(target: ForeignKeyTarget, options: ForeignKeyOptions = {}) {
+    if (options.name !== undefined) checkIdentifier(options.name, "ForeignKey name");
     this.target = target;
     this.options = options;
   }
@@ -53,6 +55,7 @@ export class ForeignKeyConstraint {
         `ForeignKeyConstraint needs as many referenced columns as columns (${columns.length} and ${references.length})`,
       );
     }
+    if (options.name !== undefined) checkIdentifier(options.name, "ForeignKeyConstraint name");
     this.columnKeys = columns;
     this.targets = references;
     this.options = options;

@@ -1,5 +1,6 @@
 import { ArgumentError } from "../errors.ts";
 import type { Op } from "../runtime/instruction.ts";
+import { checkIdentifier } from "../sql/identifier.ts";
 import { createAll, dropAll, type SchemaConnection, type SchemaOptions } from "./ddl-runner.ts";
 import { sortTables } from "./sort-tables.ts";
 import type { Table } from "./table.ts";
@@ -23,6 +24,7 @@ export class MetaData {
   declare readonly dropAll: (conn: SchemaConnection, options?: SchemaOptions) => Op<void>;
 
   constructor(options: MetaDataOptions = {}) {
+    if (options.schema !== undefined) checkIdentifier(options.schema, "MetaData schema");
     this.schema = options.schema;
     this.registry = new Map();
     this.createAll = (conn, schemaOptions) => createAll(this, conn, schemaOptions);

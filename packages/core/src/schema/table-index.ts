@@ -1,5 +1,6 @@
 import { ArgumentError } from "../errors.ts";
 import type { ColumnElement } from "../sql/column-element.ts";
+import { checkIdentifier } from "../sql/identifier.ts";
 import { callableClass } from "../util/callable-class.ts";
 import { Column } from "./column.ts";
 import type { Table } from "./table.ts";
@@ -24,6 +25,7 @@ class IndexDef {
 
   constructor(name: string, ...items: (string | ColumnElement<unknown> | IndexOptions)[]) {
     if (name === "") throw new ArgumentError("an Index needs a name");
+    checkIdentifier(name, "Index");
     const expressions: (string | ColumnElement<unknown>)[] = [];
     const options: IndexOptions = {};
     for (const item of items) {

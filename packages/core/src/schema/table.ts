@@ -8,7 +8,7 @@ import {
   FromClause,
   unalias,
 } from "../sql/from-clause.ts";
-import { checkIdentifier } from "../sql/identifier.ts";
+import { checkIdentifier, shortenedName } from "../sql/identifier.ts";
 import { Column, ColumnSpec } from "./column.ts";
 import { CheckConstraint, PrimaryKeyConstraint, UniqueConstraint } from "./constraints.ts";
 import { ForeignKeyConstraint } from "./foreign-key.ts";
@@ -103,7 +103,7 @@ export class Table<
         foreignKeys.push(new ForeignKeyConstraint([column.key], [fk.target], fk.options));
       }
       if (column.unique) constraints.push(UniqueConstraint(column.key));
-      if (column.index) indexes.push(Index(`ix_${name}_${column.name}`, column.key));
+      if (column.index) indexes.push(Index(shortenedName(`ix_${name}_${column.name}`), column.key));
     }
     const primaryKeyColumns = [...byName.values()].filter((column) => column.primaryKey);
     for (const extra of extras) {

@@ -150,6 +150,7 @@ export class ColumnClause<T, K extends string = string> extends ColumnElement<T>
 
 /** A free-standing column reference by name: `columnClause("x", Integer)`. */
 export function columnClause<T = unknown>(name: string, type?: TypeArg<T>): ColumnClause<T> {
+  checkIdentifier(name, "columnClause");
   return new ColumnClause<T>(name, name, type === undefined ? nullType : resolveType(type), undefined);
 }
 

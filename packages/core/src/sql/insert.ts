@@ -5,6 +5,7 @@ import { BindParameter, ColumnElement, type Condition, Keyword } from "./column-
 import { DmlStatement } from "./dml-base.ts";
 import type { ShapeContext, SqlElement } from "./element.ts";
 import { type ColumnClause, FromClause, proxyColumns } from "./from-clause.ts";
+import { checkIdentifier } from "./identifier.ts";
 import { Select, type SelectItem, select as selectFrom } from "./select.ts";
 import type { SelectBase } from "./select-base.ts";
 
@@ -185,6 +186,7 @@ export class Insert<
     if (target.indexElements !== undefined && target.constraint !== undefined) {
       throw new ArgumentError("ON CONFLICT names either indexElements or a constraint, not both");
     }
+    if (target.constraint !== undefined) checkIdentifier(target.constraint, "ON CONFLICT ON CONSTRAINT");
     return {
       indexElements: (target.indexElements ?? []).map((item) =>
         typeof item === "string" ? this.table.column(item) : item,

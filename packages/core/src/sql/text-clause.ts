@@ -10,7 +10,9 @@ import type { ShapeContext, SqlElement } from "./element.ts";
 /**
  * Raw SQL: `text("select * from users where id = :id")`. `:name` marks a bound parameter (its value
  * from `.bindparams()` or the execution params); `::` casts, quoted strings and identifiers are left
- * alone, and `\:` writes a literal colon.
+ * alone, and `\:` writes a literal colon. A parameter without a type takes only values with a SQL
+ * meaning (strings, numbers, bigints, booleans, valid Dates, bytes, arrays of these, plain objects as
+ * JSON: see untypedValueProblem); anything else raises StatementError before the SQL is sent.
  */
 export class TextClause<T = unknown> extends ColumnElement<T> {
   declare readonly kind: "text";

@@ -143,13 +143,21 @@ class ArrayType<T, D extends ArrayDimensions = 1> extends SqlType<ArrayValue<T, 
   }
 }
 
-/** An item's driver value inside array text: always quoted (NULL is only ever the unquoted word). */
+/**
+ * An item's driver value inside array text: always quoted (NULL is only ever the unquoted word). -0 is
+ * written as such (String(-0) is "0"). An Invalid Date has no text: refused with a TypeError, which
+ * the compiler reports as the value's StatementError (types that do not check their values, such as
+ * Unmapped, let one through validation).
+ */
 function quoteArrayItem(value: unknown): string {
   let text: string;
   if (typeof value === "string") text = value;
+  else if (typeof value === "number") text = Object.is(value, -0) ? "-0" : String(value);
   else if (value instanceof Uint8Array) text = `\\x${hex(value)}`;
-  else if (value instanceof Date) text = value.toISOString();
-  else if (typeof value === "object" && value !== null) text = JSON.stringify(value);
+  else if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) throw new TypeError("an Invalid Date has no text to put in an array");
+    text = value.toISOString();
+  } else if (typeof value === "object" && value !== null) text = JSON.stringify(value);
   else text = String(value);
   return `"${text.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`;
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { ArgumentError } from "../errors.ts";
+import { ArgumentError, IdentifierError } from "../errors.ts";
 import { SqlType } from "./sql-type.ts";
+import { textProblem } from "./text-checks.ts";
 
 /** A plain SQL identifier (also the form PostgreSQL keeps unquoted, modulo case). */
 const identifierPattern = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -37,7 +38,14 @@ function quoteLiteral(value: string): string {
 }
 
 function checkIdentifier(what: string, name: unknown): void {
-  if (typeof name !== "string" || !identifierPattern.test(name) || name.length > maxNameBytes) {
+  // Plain identifiers are ASCII: characters are bytes.
+  if (typeof name === "string" && identifierPattern.test(name) && name.length > maxNameBytes) {
+    throw new IdentifierError(
+      `Enum: ${what}: identifier ${JSON.stringify(name)} is ${name.length} bytes (UTF-8), over PostgreSQL's maximum identifier length of ${maxNameBytes} bytes`,
+      name,
+    );
+  }
+  if (typeof name !== "string" || !identifierPattern.test(name)) {
     throw new ArgumentError(
       `Enum: ${what} must be a plain identifier (letters, digits, _; not starting with a digit; at most ${maxNameBytes} characters), got ${JSON.stringify(name)}`,
     );
@@ -70,9 +78,10 @@ class EnumType<T extends string> extends SqlType<T> {
       throw new ArgumentError("Enum(values, options): values must be a non-empty array of strings");
     }
     for (const value of values) {
-      if (typeof value !== "string" || value.length === 0 || value.includes("\u0000")) {
+      // Labels are written into DDL: an unpaired surrogate would reach the server as U+FFFD.
+      if (typeof value !== "string" || value.length === 0 || textProblem(value) !== undefined) {
         throw new ArgumentError(
-          `Enum: values must be non-empty strings without NUL, got ${JSON.stringify(value)}`,
+          `Enum: values must be non-empty strings without NUL or unpaired surrogates, got ${JSON.stringify(value)}`,
         );
       }
     }

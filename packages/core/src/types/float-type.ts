@@ -2,9 +2,9 @@ import { z } from "zod";
 import { SqlType } from "./sql-type.ts";
 
 /**
- * DOUBLE PRECISION, or REAL for precision <= 24: JS numbers, NaN and the infinities included. A REAL
- * refuses finite values float4 cannot hold, too large or so small they would round to zero
- * (PostgreSQL raises "out of range" for both).
+ * DOUBLE PRECISION, or REAL for precision <= 24: JS numbers, NaN, the infinities and -0 included (the
+ * dialects send -0 as the text "-0", since String(-0) is "0"). A REAL refuses finite values float4
+ * cannot hold, too large or so small they would round to zero (PostgreSQL raises "out of range" for both).
  */
 class FloatType extends SqlType<number> {
   readonly name: string;

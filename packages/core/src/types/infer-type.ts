@@ -15,7 +15,8 @@ const int32Max = 2 ** 31 - 1;
  * The SQL type a literal JS value binds as when nothing else gives it one: numbers INTEGER (int32
  * integers) or DOUBLE PRECISION, bigints BIGINT, strings VARCHAR, booleans BOOLEAN, Dates TIMESTAMP WITH
  * TIME ZONE, Uint8Arrays (and Buffers) BYTEA, plain objects JSONB, arrays an ARRAY (see
- * inferArrayType); anything else (null, undefined, class instances) the untyped NullType.
+ * inferArrayType); anything else (null, undefined, class instances) the untyped NullType, which refuses
+ * to bind what it cannot send faithfully (untypedValueProblem).
  */
 export function inferType(value: unknown): SqlType<unknown> {
   switch (typeof value) {

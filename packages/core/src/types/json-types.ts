@@ -1,11 +1,9 @@
 import { z } from "zod";
 import { SqlType } from "./sql-type.ts";
+import { hasLoneSurrogate } from "./text-checks.ts";
 
 /** A value JSON can carry. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
-
-/** With the u flag, a surrogate range matches only unpaired surrogates. */
-const loneSurrogate = /[\uD800-\uDFFF]/u;
 
 /**
  * A plain object as zod's record sees one: no prototype, Object's, or another realm's Object's (its
@@ -23,7 +21,7 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 /** JSONB (and PostgreSQL's jsonb input) refuses NUL and unpaired surrogates in strings and keys. */
 function jsonbStringProblem(s: string): string | undefined {
   if (s.includes("\u0000")) return "jsonb cannot hold NUL (\\u0000) in a string";
-  if (loneSurrogate.test(s)) return "jsonb cannot hold an unpaired UTF-16 surrogate in a string";
+  if (hasLoneSurrogate(s)) return "jsonb cannot hold an unpaired UTF-16 surrogate in a string";
   return undefined;
 }
 
@@ -91,6 +89,11 @@ function jsonProblem(
     default:
       return `${pathText(path)}: a ${typeof value} is not JSON`;
   }
+}
+
+/** Why `value` is not a JSON value (as JSON, not JSONB, holds it), or undefined when it is. */
+export function jsonValueProblem(value: unknown): string | undefined {
+  return jsonProblem(value, false, [], []);
 }
 
 /** Cycles through what zod's JSON schema walks (array items, own enumerable string keys of plain objects). */

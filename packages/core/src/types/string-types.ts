@@ -1,7 +1,11 @@
 import { z } from "zod";
 import { SqlType } from "./sql-type.ts";
+import { hasLoneSurrogate, textProblem } from "./text-checks.ts";
 
-/** VARCHAR(n) / VARCHAR / TEXT. NUL is rejected up front: PostgreSQL cannot store it in text. */
+/**
+ * VARCHAR(n) / VARCHAR / TEXT. NUL is rejected up front: PostgreSQL cannot store it in text. So is an
+ * unpaired UTF-16 surrogate: it has no UTF-8 form, and every driver would send U+FFFD in its place.
+ */
 class StringType extends SqlType<string> {
   readonly name: string;
   readonly schema: z.ZodType<string>;
@@ -16,7 +20,9 @@ class StringType extends SqlType<string> {
     this.name = name;
     this.length = length;
     this.sqlName = length === undefined ? sqlName : `${sqlName}(${length})`;
-    const base = z.string().refine((s) => !s.includes("\u0000"), "text cannot contain NUL (\\u0000)");
+    const base = z
+      .string()
+      .refine((s) => textProblem(s) === undefined, { error: (issue) => textProblem(String(issue.input)) });
     this.schema =
       length === undefined
         ? base
@@ -27,7 +33,8 @@ class StringType extends SqlType<string> {
     return (
       typeof value === "string" &&
       (this.length === undefined || value.length <= this.length || characters(value) <= this.length) &&
-      !value.includes("\u0000")
+      !value.includes("\u0000") &&
+      !hasLoneSurrogate(value)
     );
   }
 

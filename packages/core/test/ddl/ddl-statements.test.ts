@@ -19,6 +19,7 @@ import {
   AddConstraint,
   CreateEnumType,
   CreateIndex,
+  CreateTable,
   DropConstraint,
   DropEnumType,
   DropIndex,
@@ -207,20 +208,45 @@ describe("constraints", () => {
     expect(() => new DropConstraint("", users)).toThrow("DropConstraint: the constraint name is empty");
   });
 
-  test("errors: a default name longer than PostgreSQL's 63 bytes asks for a name", () => {
+  test("a default name longer than PostgreSQL's 63 bytes is shortened with a hash, the same everywhere", () => {
+    // Before, AddConstraint and DropConstraint refused such a constraint; CREATE TABLE left the name to
+    // the server, whose truncation DropConstraint could not know.
     const metadata = new MetaData();
     const long = "a_rather_long_column_name_that_goes_on";
-    new Table("targets", metadata, { id: column(Integer, { primaryKey: true }) });
+    const targets = new Table("targets", metadata, { id: column(Integer, { primaryKey: true }) });
     const table = new Table("a_table_with_a_long_name", metadata, {
       [long]: column(Integer, ForeignKey("targets.id")),
     });
     const [fk] = table.foreignKeys;
     if (fk === undefined) throw new Error("the table has a foreign key");
-    expect(() => new AddConstraint(fk)).toThrow(ArgumentError);
-    expect(() => new DropConstraint(fk)).toThrow(
-      `the foreign key constraint of "a_table_with_a_long_name" on ("${long}") has no name, and its default name ` +
-        `"a_table_with_a_long_name_${long}_fkey" is longer than PostgreSQL's 63-byte limit: give the constraint a name (options.name)`,
+    const name = "a_table_with_a_long_name_a_rather_long_column_name_tha_71bccf1e";
+    expect(new AddConstraint(fk).toString()).toBe(
+      `alter table "a_table_with_a_long_name" add constraint "${name}" foreign key ("${long}") references "targets" ("id")`,
     );
+    expect(new DropConstraint(fk).toString()).toBe(
+      `alter table "a_table_with_a_long_name" drop constraint "${name}"`,
+    );
+    expect(new CreateTable(table).toString()).toContain(`constraint "${name}" foreign key ("${long}")`);
+    // Names that fit are still left to the server, which picks the same default.
+    expect(new CreateTable(targets).toString()).toBe(
+      'create table "targets" ("id" SERIAL, primary key ("id"))',
+    );
+  });
+
+  test("two long default names sharing their first 63 bytes stay apart", () => {
+    const metadata = new MetaData();
+    const stem = "t".repeat(60);
+    const names = ["a", "b"].map((suffix) => {
+      const table = new Table(`${stem}_${suffix}`, metadata, { id: column(Integer, { primaryKey: true }) });
+      const primaryKey = table.primaryKey;
+      if (primaryKey === undefined) throw new Error("the table has a primary key");
+      return /drop constraint "([^"]+)"/.exec(new DropConstraint(primaryKey).toString())?.[1] ?? "";
+    });
+    expect(names[0]).not.toBe(names[1]);
+    for (const name of names) {
+      expect(name).toMatch(new RegExp(`^${"t".repeat(54)}_[0-9a-f]{8}$`));
+      expect(Buffer.byteLength(name)).toBe(63);
+    }
   });
 });
 

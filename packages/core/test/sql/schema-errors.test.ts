@@ -7,6 +7,7 @@ import {
   column,
   ForeignKey,
   ForeignKeyConstraint,
+  IdentifierError,
   Index,
   Integer,
   insert,
@@ -24,11 +25,12 @@ import { describe, expect, test } from "vitest";
 describe("Table", () => {
   test("names must be non-empty and NUL-free", () => {
     const metadata = new MetaData();
+    // IdentifierError is an ArgumentError about a name.
     expect(() => new Table("", metadata, { id: column(Integer) })).toThrow(
-      new ArgumentError("Table: a name cannot be empty"),
+      new IdentifierError("Table: a name cannot be empty", ""),
     );
     expect(() => new Table("t", metadata, { id: column(Integer, { name: "" }) })).toThrow(
-      new ArgumentError('column "id": a name cannot be empty'),
+      new IdentifierError('column "id": a name cannot be empty', ""),
     );
   });
 

@@ -47,14 +47,46 @@ describe("validate agrees with schema", () => {
       stringType(),
       fc.string({ unit: "binary" }).filter((s) => !s.includes("\u0000")),
       fc.constant("\u0000"),
+      fc.constantFrom("a\ud800", "\udc00b", "\ud83d"),
     );
     expectValidateMatchesSchema(Text(), fc.string({ unit: "grapheme" }), fc.constant("a\u0000b"));
   });
   test("Boolean", () => {
     expectValidateMatchesSchema(booleanType(), fc.boolean(), fc.constantFrom("t", 1, 0));
   });
-  test("NullType", () => {
-    expectValidateMatchesSchema(nullType, fc.anything());
+  test("NullType: what an untyped value may be", () => {
+    const scalar = fc.oneof(
+      fc.constant(null),
+      fc.string(),
+      fc.double(),
+      fc.bigInt(),
+      fc.boolean(),
+      fc.date({ noInvalidDate: true }),
+      fc.uint8Array(),
+    );
+    expectValidateMatchesSchema(
+      nullType,
+      fc.oneof(
+        scalar,
+        fc.array(scalar),
+        fc.array(fc.array(scalar)),
+        fc.dictionary(fc.string(), fc.jsonValue()),
+      ),
+      // No SQL meaning: drivers sent these as text or JSON of their own making, or failed mid-statement.
+      fc.constantFrom(
+        undefined,
+        () => 1,
+        Symbol("s"),
+        new Map(),
+        new WeakMap(),
+        new Date(Number.NaN),
+        "a\u0000",
+        "\ud800",
+        [1, undefined],
+        [new Set()],
+        { f: () => 1 },
+      ),
+    );
   });
 });
 

@@ -141,8 +141,10 @@ function byteaText(value: unknown): string {
  */
 export function toDriverParameter(value: unknown): unknown {
   switch (typeof value) {
-    case "string":
     case "number":
+      // postgres.js sends `"" + value`, and "" + -0 is "0".
+      return Object.is(value, -0) ? "-0" : value;
+    case "string":
     case "boolean":
       return value;
     case "bigint":
