@@ -27,7 +27,11 @@ import { OpQueue } from "./op-queue.ts";
 /** Options of an async call: execution options, and a signal that cancels the call. */
 export interface AsyncExecuteOptions {
   readonly executionOptions?: ExecutionOptions;
-  /** Aborting cancels the call; a statement in flight is cancelled and its connection invalidated. */
+  /**
+   * Aborting cancels the call: on a server, a statement in flight is cancelled and its connection
+   * invalidated; on PGlite the statement runs to its end and the connection is kept. Either way the
+   * call's transaction must then be rolled back.
+   */
   readonly signal?: AbortSignal;
 }
 
