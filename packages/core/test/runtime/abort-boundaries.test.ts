@@ -1,7 +1,7 @@
 import { AbortError, IORequest, op, run } from "@athanor/core";
 import { deferred, ScriptedDriver } from "@athanor/core/testing";
 import { expect, test } from "vitest";
-import { query, Query, settle, sqlOf } from "./query-request.ts";
+import { Query, query, settle, sqlOf } from "./query-request.ts";
 
 /**
  * Where an abort takes effect, and what becomes of IO it overtakes: an answer that arrives after the
