@@ -391,6 +391,6 @@ async function inTransaction<T>(
     throw error;
   }
   sync.enterContext(outer);
-  if (transaction.isActive) await transaction.commit();
+  await transaction.connection.runOp(sync.completeContext(transaction.syncTransaction));
   return value;
 }

@@ -74,6 +74,32 @@ forEachDriver((target) => {
     expect(await rowIds()).toEqual([]);
   });
 
+  test("a block whose transaction was lost (its connection invalidated, the error caught) raises instead of succeeding", async () => {
+    const engine = target.engine();
+    const error = await rejection(
+      run(
+        engine.begin(function* (conn) {
+          yield* conn.execute(text(`insert into ${table} values (1)`));
+          yield* conn.invalidate(new Error("as a caught disconnect would"));
+        }),
+      ),
+    );
+    expect(error).toBeInstanceOf(PendingRollbackError);
+    expect(error).toMatchObject({ message: expect.stringContaining("nothing of it was written") });
+    expect(await rowIds()).toEqual([]);
+
+    const asyncEngine = AsyncEngine.of(engine);
+    const facadeError = await rejection(
+      asyncEngine.begin(async (conn) => {
+        await conn.execute(text(`insert into ${table} values (2)`));
+        await conn.invalidate(new Error("as a caught disconnect would"));
+      }),
+    );
+    expect(facadeError).toBeInstanceOf(PendingRollbackError);
+    expect(await rowIds()).toEqual([]);
+    expect(engine.pool.checkedout()).toBe(0);
+  });
+
   test("a transaction that did not fail still commits, and a savepoint rolled back to keeps it healthy", async () => {
     const engine = target.engine();
     await run(

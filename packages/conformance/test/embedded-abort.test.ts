@@ -10,7 +10,7 @@ import {
   text,
 } from "@athanor/core";
 import { PgliteDatabaseLostError } from "@athanor/dialect-pglite";
-import { rejection } from "@athanor/testing";
+import { forPgliteDatabase, rejection } from "@athanor/testing";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
 /**
@@ -114,6 +114,27 @@ describe("pglite, an in-memory database whose connection is lost", () => {
       await run(conn.close());
       const fresh = await rejection(run(engine.connect()));
       expect(fresh).toMatchObject({ orig: expect.any(PgliteDatabaseLostError) });
+    } finally {
+      await run(engine.dispose());
+    }
+  });
+});
+
+forPgliteDatabase((db) => {
+  test("a connection invalidated on a given instance leaves no open transaction in its shared session", async () => {
+    await db.query("create table shared_session (id integer primary key)");
+    const engine = createEngine("postgresql+pglite://", { connectArgs: { pglite: db.pglite } });
+    try {
+      const conn = await run(engine.connect());
+      await run(conn.execute(text("insert into shared_session values (1)")));
+      await run(conn.invalidate(new Error("dropped on purpose")));
+      await run(conn.rollback());
+      // The next connection on the instance starts clean: its COMMIT writes its own row only.
+      await run(conn.execute(text("insert into shared_session values (2)")));
+      await run(conn.commit());
+      await run(conn.close());
+      expect(db.pglite.isInTransaction()).toBe(false);
+      expect(await db.query("select id from shared_session order by id")).toEqual([{ id: 2 }]);
     } finally {
       await run(engine.dispose());
     }

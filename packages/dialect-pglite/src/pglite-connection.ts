@@ -115,7 +115,13 @@ export class PgliteConnection implements DriverConnection {
     const pglite = this.#open;
     if (pglite === undefined) return;
     this.#open = undefined;
-    if (!this.owned) return;
+    if (!this.owned) {
+      // A given instance lives on, and its one session with it: the transaction this connection had
+      // open must not outlive it, or the next connection on the instance would go on inside it (and
+      // its COMMIT write what was dropped). PGlite runs calls in turn, so this goes before theirs.
+      if (!pglite.closed && pglite.isInTransaction()) pglite.query("ROLLBACK").catch(() => {});
+      return;
+    }
     this.#onTerminated?.();
     this.#closeInstance(pglite).catch(() => {});
   }

@@ -732,9 +732,29 @@ export class Connection implements EventTarget<ConnectionEvents> {
       throw error;
     }
     this.#contextTransaction = outer;
-    if (transaction.state === "active") yield* this.endTransaction(transaction, "commit");
-    else if (transaction.state === "deactivated") yield* this.endTransaction(transaction, "rollback");
+    yield* this.completeContext(transaction);
     return value;
+  }
+
+  /**
+   * @internal Ends the transaction of a context block whose body returned (begin(body), and the
+   * facade's callback forms): commits it while active. One lost inside the block (its connection
+   * dropped, its COMMIT or BEGIN failed, the error caught by the body) is rolled back and raises:
+   * the block must not report success for work that was not written (SQLAlchemy rolls back silently).
+   */
+  completeContext(transaction: Transaction): Op<void> {
+    const connection = this;
+    return op(function* completeContext() {
+      if (transaction.state === "active") {
+        yield* connection.endTransaction(transaction, "commit");
+        return;
+      }
+      if (transaction.state !== "deactivated") return;
+      yield* connection.endTransaction(transaction, "rollback");
+      throw new PendingRollbackError(
+        `the ${transaction.nested ? "savepoint" : "transaction"} of this block failed inside it (the error was caught) and was rolled back: nothing of it was written`,
+      );
+    });
   }
 }
 declareEvents(Connection, connectionEventNames);
