@@ -1,7 +1,8 @@
 /**
  * The cancellation stress program (run as a child process by cancellation-stress.test.ts): workers
- * run inserts, each in a transaction of its own, through an engine's held connections, engine.begin()
- * bodies and the asyncio facade, while AbortSignals fire at random points (synchronously, in a
+ * run inserts, each in a transaction of its own, through an engine's held connections (plain, inside
+ * a SAVEPOINT block, or followed by a streamed read), engine.begin() bodies and the asyncio facade,
+ * while AbortSignals fire at random points (synchronously, in a
  * microtask, in a later microtask, on setImmediate, on a timer). Then it checks what must hold and
  * prints one JSON line: no checkout left, no backend idle in a transaction, the committed rows
  * exactly (every committed row present, no row of a transaction that did not commit). It never
@@ -122,24 +123,39 @@ async function worker(engine: Engine, asyncEngine: AsyncEngine, count: number): 
   for (let index = 0; index < count; index++) {
     const id = nextId++;
     const insert = text("insert into stress_rows (id) values (:id)");
-    const kind = pick(["held", "held", "begin", "facade"] as const);
+    const kind = pick(["held", "held", "savepoint", "stream", "begin", "facade"] as const);
     const point = pick(abortPoints);
     tally.abortPoints[point] = (tally.abortPoints[point] ?? 0) + 1;
     tally.attempted++;
     const controller = new AbortController();
     const signal = controller.signal;
-    if (kind !== "held" && held !== undefined) {
+    const reuses = kind === "held" || kind === "savepoint" || kind === "stream";
+    if (!reuses && held !== undefined) {
       // One connection per worker at a time: a worker holding one while it waits for another could
       // wait for itself (PGlite has one connection in all).
       await run(held.close());
       held = undefined;
     }
     try {
-      if (kind === "held") {
+      if (reuses) {
         if (held === undefined) held = await run(engine.connect());
         const conn = held;
         const body = op(function* insertAndCommit() {
-          yield* conn.execute(insert, { id });
+          if (kind === "savepoint") {
+            // Inside a SAVEPOINT that is released: written only if the outer COMMIT is.
+            yield* conn.beginNested(function* () {
+              yield* conn.execute(insert, { id });
+            });
+          } else {
+            yield* conn.execute(insert, { id });
+          }
+          if (kind === "stream") {
+            const stream = (yield* conn.stream(text("select g from generate_series(1, 300) as g"))).yieldPer(
+              50,
+            );
+            const read = yield* stream.scalars().all();
+            if (read.length !== 300) throw new Error(`the stream read ${read.length} rows of 300`);
+          }
           if (random() < 0.3)
             yield* conn.execute(text("select count(*) from stress_rows where id < :id"), { id });
           yield* conn.commit();
@@ -170,7 +186,7 @@ async function worker(engine: Engine, asyncEngine: AsyncEngine, count: number): 
       tally.committed.push(id);
     } catch (error) {
       note(error, `${kind} #${id} (abort ${point})`);
-      if (held !== undefined && kind === "held") {
+      if (held !== undefined && reuses) {
         // The connection is reused after its aborted operation: roll back what the abort left.
         try {
           await run(held.rollback());

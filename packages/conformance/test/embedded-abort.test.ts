@@ -79,6 +79,21 @@ describe("pglite, an in-memory database of the engine's own", () => {
     expect(engine.pool.checkedout()).toBe(0);
   });
 
+  test("a streamed read aborted mid-fetch keeps the database; the stream closes and the connection goes on", async () => {
+    const conn = await run(engine.connect());
+    const stream = (await run(conn.stream(text("select g from generate_series(1, 5000) as g")))).yieldPer(100);
+    expect(await run(stream.scalars().fetchmany(100))).toHaveLength(100);
+    const controller = new AbortController();
+    const aborted = rejection(run(stream.scalars().fetchmany(100), { signal: controller.signal }));
+    controller.abort(new Error("stop"));
+    expect(await aborted).toBeInstanceOf(AbortError);
+    await run(stream.close());
+    await run(conn.rollback());
+    expect(await run(conn.scalar(text("select count(*)::integer from kept")))).toBe(3);
+    await run(conn.close());
+    expect(engine.pool.checkedout()).toBe(0);
+  });
+
   test("through the asyncio facade: an aborted execute keeps the database", async () => {
     const asyncEngine = AsyncEngine.of(engine);
     const conn = await asyncEngine.connect();

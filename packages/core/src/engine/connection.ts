@@ -730,8 +730,11 @@ export class Connection implements EventTarget<ConnectionEvents> {
         }
       }
       throw error;
+    } finally {
+      // Also when an abort closes the body (no catch runs then): the block is over either way, and a
+      // context left behind would refuse every later statement on this connection.
+      this.#contextTransaction = outer;
     }
-    this.#contextTransaction = outer;
     yield* this.completeContext(transaction);
     return value;
   }

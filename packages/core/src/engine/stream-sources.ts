@@ -82,7 +82,9 @@ export class StreamState implements RowSource {
     if (this.exhausted) return;
     this.exhausted = true;
     this.connection.streamEnded(this.owner);
-    if (!this.dbapi.invalidated) yield* this.connection.guard(this.dbapi.closeCursor(this.cursor), undefined);
+    // A dropped connection took the cursor with it; an interrupted one closes it with the rollback
+    // its reset does.
+    if (this.dbapi.usable) yield* this.connection.guard(this.dbapi.closeCursor(this.cursor), undefined);
   }
 
   /** Marks the stream over without IO: its cursor died with its transaction or connection. */
