@@ -81,7 +81,9 @@ describe("pglite, an in-memory database of the engine's own", () => {
 
   test("a streamed read aborted mid-fetch keeps the database; the stream closes and the connection goes on", async () => {
     const conn = await run(engine.connect());
-    const stream = (await run(conn.stream(text("select g from generate_series(1, 5000) as g")))).yieldPer(100);
+    const stream = (await run(conn.stream(text("select g from generate_series(1, 5000) as g")))).yieldPer(
+      100,
+    );
     expect(await run(stream.scalars().fetchmany(100))).toHaveLength(100);
     const controller = new AbortController();
     const aborted = rejection(run(stream.scalars().fetchmany(100), { signal: controller.signal }));
