@@ -111,6 +111,24 @@ describe("pglite, an in-memory database of the engine's own", () => {
   });
 });
 
+describe("pglite, an interrupted connection returned to a disposed engine", () => {
+  test("it is closed once the aborted statement ends, and the engine lets go of it", async () => {
+    const engine = createEngine("postgresql+pglite://");
+    const conn = await run(engine.connect());
+    await run(conn.execute(text("select 1")));
+    const controller = new AbortController();
+    const aborted = rejection(run(conn.execute(text("select 2")), { signal: controller.signal }));
+    controller.abort(new Error("stop"));
+    expect(await aborted).toBeInstanceOf(AbortError);
+    const pool = engine.pool;
+    await run(engine.dispose());
+    // Returned to the retired pool: closed (after the aborted statement), not reset and kept.
+    await run(conn.close());
+    expect(pool.checkedout()).toBe(0);
+    await run(engine.dispose());
+  });
+});
+
 describe("pglite, an in-memory database whose connection is lost", () => {
   test("every later checkout fails loudly; no empty database is swapped in", async () => {
     const engine = createEngine("postgresql+pglite://");

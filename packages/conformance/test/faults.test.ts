@@ -86,6 +86,19 @@ forEachServerDriver((target) => {
     await target.db.query(`delete from ${table}`);
   });
 
+  /** An engine whose one pooled connection's backend was killed while idle in the pool, and that pid. */
+  async function idleBackendKilled(named: {
+    engine: Engine;
+    applicationName: string;
+  }): Promise<{ engine: Engine; applicationName: string; pid: number }> {
+    const first = await run(named.engine.connect());
+    const pid = await backendPid(first);
+    await run(first.close());
+    await kill(pid);
+    expectNoProcessLevelErrors();
+    return { ...named, pid };
+  }
+
   /** An engine whose backends carry an application_name of their own, and that name. */
   function namedEngine(options: EngineOptions = {}): { engine: Engine; applicationName: string } {
     const applicationName = `athanor_faults_${target.name}_${++testNumber}`;
@@ -224,12 +237,7 @@ forEachServerDriver((target) => {
   }
 
   test("(a) killed while idle in the pool, with poolPrePing: the checkout replaces it silently", async () => {
-    const { engine, applicationName } = namedEngine({ poolPrePing: true });
-    const first = await run(engine.connect());
-    const pid = await backendPid(first);
-    await run(first.close());
-    await kill(pid);
-    expectNoProcessLevelErrors();
+    const { engine, applicationName, pid } = await idleBackendKilled(namedEngine({ poolPrePing: true }));
 
     const conn = await run(engine.connect());
     const newPid = await backendPid(conn);
@@ -243,12 +251,7 @@ forEachServerDriver((target) => {
   });
 
   test("(a) killed while idle in the pool, without pre-ping: the first statement fails, the next checkout works", async () => {
-    const { engine, applicationName } = namedEngine();
-    const first = await run(engine.connect());
-    const pid = await backendPid(first);
-    await run(first.close());
-    await kill(pid);
-    expectNoProcessLevelErrors();
+    const { engine, applicationName, pid } = await idleBackendKilled(namedEngine());
 
     const conn = await run(engine.connect());
     const error = await rejection(run(conn.execute(text(`insert into ${table} values (1)`))));
@@ -260,12 +263,7 @@ forEachServerDriver((target) => {
   });
 
   test("(a) killed while idle in the pool, without pre-ping, then an explicit begin(): rollback() first", async () => {
-    const { engine, applicationName } = namedEngine();
-    const first = await run(engine.connect());
-    const pid = await backendPid(first);
-    await run(first.close());
-    await kill(pid);
-    expectNoProcessLevelErrors();
+    const { engine, applicationName, pid } = await idleBackendKilled(namedEngine());
 
     const conn = await run(engine.connect());
     const error = await rejection(run(conn.begin()));

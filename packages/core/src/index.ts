@@ -84,18 +84,15 @@ export {
   type ReflectedUniqueConstraint,
 } from "./engine/inspector.ts";
 export { consoleLogger, type Logger, setDefaultLogger } from "./engine/logging.ts";
+export { NullPool } from "./engine/null-pool.ts";
 export {
-  NullPool,
   Pool,
   type PoolEvents,
   type PoolOptions,
-  PoolWaitRequest,
-  QueuePool,
-  type QueuePoolOptions,
-  StaticPool,
 } from "./engine/pool.ts";
 export { ConnectionRecord, PoolProxiedConnection } from "./engine/pooled-connection.ts";
 export { PostgresDriverDialect } from "./engine/postgres-driver-dialect.ts";
+export { PoolWaitRequest, QueuePool, type QueuePoolOptions, StaticPool } from "./engine/queue-pool.ts";
 export {
   type ReflectMetadataOptions,
   type ReflectTableOptions,

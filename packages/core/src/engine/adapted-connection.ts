@@ -332,7 +332,12 @@ export class AdaptedConnection {
     const interruption = this.interruption;
     if (interruption !== undefined) {
       // Closing waits for the cancelled call; anything else would run beside it, in a lost transaction.
-      if (request.kind === "close") return interruption.then(() => this.perform(request));
+      if (request.kind === "close") {
+        return interruption.then(() => {
+          if (this.interruption === interruption) this.interruption = undefined;
+          return this.perform(request);
+        });
+      }
       throw new InvalidRequestError(
         "a cancelled call may still be running on this DBAPI connection; reset() it (which waits for that call and rolls back) before using it again",
       );

@@ -20,16 +20,10 @@ import {
 } from "./engine-options.ts";
 import { declareEvents, type EventTarget, eventHost } from "./events.ts";
 import { type Logger, makeLogger } from "./logging.ts";
-import {
-  NullPool,
-  type Pool,
-  type PoolEvents,
-  type PoolOptions,
-  poolEventNames,
-  QueuePool,
-  StaticPool,
-} from "./pool.ts";
+import { NullPool } from "./null-pool.ts";
+import { type Pool, type PoolEvents, type PoolOptions, poolEventNames } from "./pool.ts";
 import type { PoolProxiedConnection } from "./pooled-connection.ts";
+import { QueuePool, StaticPool } from "./queue-pool.ts";
 import type { RootTransaction } from "./transaction.ts";
 import { type DatabaseUrl, makeUrl } from "./url.ts";
 
